@@ -1,0 +1,52 @@
+"""Talent vitality index engine: a composite-indicator toolkit in pure Python.
+
+The public API is listed in ``docs/ENGINE_API.md``. Names are imported lazily so that
+``import indicators`` stays cheap and a submodule (for example the census build) can be used
+without loading the whole engine. This package never imports streamlit.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# public name -> submodule that defines it
+_EXPORTS: dict[str, str] = {
+    "Framework": "framework",
+    "Problem": "validate",
+    "ValidationError": "validate",
+    "load_framework": "io",
+    "load_data": "io",
+    "load_units": "io",
+    "load_coinr": "io",
+    "default_paths": "io",
+    "select_units": "groups",
+    "Config": "config",
+    "run_pipeline": "pipeline",
+    "Result": "result",
+    "correlations": "analysis",
+    "cronbach_alpha": "analysis",
+    "pca_variance": "analysis",
+    "strengths_weaknesses": "analysis",
+    "nearest_peers": "analysis",
+    "what_it_takes": "analysis",
+    "uncertainty": "uncertainty",
+    "UncertaintyResult": "uncertainty",
+    "write_table": "export",
+    "methodology_table": "export",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'indicators' has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"indicators.{module}"), name)
+    globals()[name] = value  # cache: the next lookup skips this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
