@@ -1,0 +1,4 @@
+"""Dashboard support code: shared selections, translations, cached loaders and figures.
+
+Only the dashboard imports this package; the engine (``indicators``) never does.
+"""

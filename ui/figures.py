@@ -1,0 +1,344 @@
+"""Figure builders: plain functions from tidy frames to plotly figures (no Streamlit here).
+
+Every builder takes already-translated labels, so the same function serves both languages, and
+returns a ``go.Figure`` that tests can inspect. Colours: one qualitative accent for the selected
+city, a sequential scale for scores (higher = darker), a diverging scale for changes.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+ACCENT = "#c0392b"
+MUTED = "#9aa5b1"
+SEQUENTIAL = "YlOrRd"
+DIVERGING = "RdBu"
+FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
+
+
+def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
+    fig.update_layout(
+        height=height,
+        margin=dict(l=10, r=10, t=40 if title else 10, b=10),
+        title=dict(text=title, x=0, font=dict(size=15)) if title else None,
+        font=dict(family=FONT, size=12),
+        plot_bgcolor="white",
+        hoverlabel=dict(font_family=FONT),
+    )
+    return fig
+
+
+def ranking_bar(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    score: str,
+    highlight: str | None = None,
+    x_title: str = "",
+    interval: tuple[str, str] | None = None,
+) -> go.Figure:
+    """Horizontal bars of ``score`` per unit, best on top; ``highlight`` is an adcode."""
+    data = frame.dropna(subset=[score]).sort_values(score, ascending=True)
+    colors = [ACCENT if a == highlight else "#e67e22" for a in data["adcode"]]
+    fig = go.Figure(
+        go.Bar(
+            x=data[score],
+            y=data[name],
+            orientation="h",
+            marker_color=colors,
+            text=data[score].round(1),
+            textposition="outside",
+            cliponaxis=False,
+            customdata=data["adcode"],
+            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title=x_title, showgrid=True, gridcolor="#eee")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, height=max(300, 22 * len(data) + 60))
+
+
+def choropleth(frame: pd.DataFrame, geo: dict, *, value: str, name: str, label: str) -> go.Figure:
+    """Map of ``value`` by adcode; the view fits the units shown (offline: no base map)."""
+    data = frame.dropna(subset=[value])
+    fig = go.Figure(
+        go.Choropleth(
+            geojson=geo,
+            locations=data["adcode"],
+            featureidkey="id",
+            z=data[value],
+            text=data[name],
+            colorscale=SEQUENTIAL,
+            marker_line_color="white",
+            marker_line_width=0.6,
+            colorbar=dict(title=dict(text=label), thickness=12, len=0.7),
+            hovertemplate="%{text}: %{z:.1f}<extra></extra>",
+        )
+    )
+    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
+    return _layout(fig, height=520)
+
+
+def distribution(
+    frame: pd.DataFrame, *, value: str, name: str, label: str, highlight: str | None = None
+) -> go.Figure:
+    """Strip plot with a box: where each unit's score sits in the group."""
+    data = frame.dropna(subset=[value])
+    fig = go.Figure(
+        go.Box(
+            x=data[value],
+            boxpoints="all",
+            jitter=0.4,
+            pointpos=0,
+            name="",
+            text=data[name],
+            marker=dict(color=MUTED, size=7),
+            line=dict(color="#7f8c8d"),
+            fillcolor="rgba(0,0,0,0)",
+            hovertemplate="%{text}: %{x:.1f}<extra></extra>",
+            orientation="h",
+        )
+    )
+    if highlight is not None and (data["adcode"] == highlight).any():
+        row = data.loc[data["adcode"] == highlight].iloc[0]
+        fig.add_trace(
+            go.Scatter(
+                x=[row[value]],
+                y=[""],
+                mode="markers+text",
+                text=[row[name]],
+                textposition="top center",
+                marker=dict(color=ACCENT, size=12),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.update_xaxes(title=label, gridcolor="#eee")
+    fig.update_layout(showlegend=False)
+    return _layout(fig, height=220)
+
+
+def radar(
+    series: dict[str, pd.Series], *, axis_labels: list[str], range_max: float = 100
+) -> go.Figure:
+    """Radar of several profiles (e.g. a city against the group median) on the same axes."""
+    fig = go.Figure()
+    palette = [ACCENT, MUTED, "#2980b9", "#27ae60", "#8e44ad", "#f39c12", "#16a085"]
+    for i, (label, values) in enumerate(series.items()):
+        r = list(values.to_numpy(dtype=float))
+        fig.add_trace(
+            go.Scatterpolar(
+                r=r + r[:1],
+                theta=axis_labels + axis_labels[:1],
+                name=label,
+                line=dict(
+                    color=palette[i % len(palette)],
+                    width=3 if i == 0 else 2,
+                    dash="dot" if label and i == 1 and len(series) == 2 else None,
+                ),
+                fill="toself" if i == 0 else None,
+                opacity=0.85,
+                hovertemplate="%{theta}: %{r:.1f}<extra>" + label + "</extra>",
+            )
+        )
+    fig.update_layout(
+        polar=dict(
+            radialaxis=dict(range=[0, range_max], gridcolor="#ddd"),
+            angularaxis=dict(gridcolor="#ddd"),
+        ),
+        legend=dict(orientation="h", y=-0.1),
+    )
+    return _layout(fig, height=420)
+
+
+def contributions(
+    frame: pd.DataFrame, *, label: str, contribution: str, group: str, x_title: str
+) -> go.Figure:
+    """Stacked horizontal bar: how much each part contributes to the index (points)."""
+    fig = go.Figure()
+    for _, row in frame.iterrows():
+        fig.add_trace(
+            go.Bar(
+                x=[row[contribution]],
+                y=[row[group]],
+                name=row[label],
+                orientation="h",
+                text=row[label],
+                textposition="inside",
+                insidetextanchor="middle",
+                hovertemplate=f"{row[label]}: %{{x:.2f}}<extra></extra>",
+            )
+        )
+    fig.update_layout(barmode="stack", showlegend=False)
+    fig.update_xaxes(title=x_title, gridcolor="#eee")
+    return _layout(fig, height=120 + 40 * frame[group].nunique())
+
+
+def rank_change(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    before: str,
+    after: str,
+    before_label: str,
+    after_label: str,
+    n: int,
+) -> go.Figure:
+    """Dumbbell chart of rank under two settings (years or method choices); 1 = best at top."""
+    data = frame.dropna(subset=[before, after]).sort_values(after)
+    fig = go.Figure()
+    for _, row in data.iterrows():
+        moved = row[after] - row[before]
+        color = "#27ae60" if moved < 0 else ("#c0392b" if moved > 0 else MUTED)
+        fig.add_trace(
+            go.Scatter(
+                x=[row[before], row[after]],
+                y=[row[name]] * 2,
+                mode="lines",
+                line=dict(color=color, width=2),
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=data[before],
+            y=data[name],
+            mode="markers",
+            name=before_label,
+            marker=dict(color=MUTED, size=9),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data[after],
+            y=data[name],
+            mode="markers",
+            name=after_label,
+            marker=dict(color=ACCENT, size=10),
+        )
+    )
+    fig.update_xaxes(range=[n + 0.5, 0.5], dtick=max(1, n // 10), gridcolor="#eee")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
+    return _layout(fig, height=max(300, 22 * len(data) + 80))
+
+
+def rank_intervals(
+    frame: pd.DataFrame,
+    *,
+    name: str,
+    nominal: str,
+    median: str,
+    low: str,
+    high: str,
+    labels: dict[str, str],
+    n: int,
+) -> go.Figure:
+    """Each unit's nominal rank with its Monte Carlo median and 5–95% interval."""
+    data = frame.sort_values(nominal)
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=data[median],
+            y=data[name],
+            mode="markers",
+            name=labels["median"],
+            marker=dict(color=MUTED, size=8, symbol="diamond"),
+            error_x=dict(
+                type="data",
+                symmetric=False,
+                array=data[high] - data[median],
+                arrayminus=data[median] - data[low],
+                color="#bbb",
+                thickness=2,
+                width=0,
+            ),
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=data[nominal],
+            y=data[name],
+            mode="markers",
+            name=labels["nominal"],
+            marker=dict(color=ACCENT, size=9),
+        )
+    )
+    fig.update_xaxes(range=[n + 0.5, 0.5], title=labels["axis"], gridcolor="#eee")
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
+    return _layout(fig, height=max(300, 22 * len(data) + 80))
+
+
+def parallel(
+    frame: pd.DataFrame,
+    *,
+    columns: list[str],
+    labels: list[str],
+    color: list[int],
+    names: list[str],
+) -> go.Figure:
+    """Parallel coordinates of several units over the same axes (0–100 scores)."""
+    dims = [
+        dict(label=lab, values=frame[col], range=[0, 100])
+        for col, lab in zip(columns, labels, strict=True)
+    ]
+    fig = go.Figure(
+        go.Parcoords(
+            line=dict(color=color, colorscale="Turbo", showscale=False),
+            dimensions=dims,
+            labelangle=-20,
+            labelside="top",
+        )
+    )
+    return _layout(fig, height=420)
+
+
+def sunburst(table: pd.DataFrame, *, labels: str, weight: str) -> go.Figure:
+    """The framework tree as a sunburst sized by effective weight."""
+    fig = go.Figure(
+        go.Sunburst(
+            ids=table["code"],
+            parents=table["parent"].fillna(""),
+            labels=table[labels],
+            values=table[weight],
+            branchvalues="total",
+            hovertemplate="%{label}<br>%{value:.1%}<extra></extra>",
+            insidetextorientation="radial",
+        )
+    )
+    return _layout(fig, height=560)
+
+
+def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
+    """Correlation heatmap (−1 … 1, diverging)."""
+    z = matrix.to_numpy(dtype=float)
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=list(matrix.columns),
+            y=list(matrix.index),
+            zmin=-1,
+            zmax=1,
+            colorscale=DIVERGING,
+            text=np.round(z, 2),
+            texttemplate="%{text}",
+            textfont=dict(size=9),
+            hovertemplate="%{y} × %{x}: %{z:.2f}<extra></extra>",
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    return _layout(fig, height=max(360, 24 * len(matrix) + 120), title=title)
+
+
+def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str = "") -> go.Figure:
+    """Grouped bars: one group per indicator, one bar per unit (small multiples alternative)."""
+    fig = go.Figure()
+    for key, part in frame.groupby(color, sort=False):
+        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(key)))
+    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.05))
+    fig.update_yaxes(title=x_title, gridcolor="#eee")
+    return _layout(fig, height=420)

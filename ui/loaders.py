@@ -1,0 +1,148 @@
+"""Cached calls into the engine. Pages call these and never compute anything themselves.
+
+Caching: ``st.cache_resource`` holds the bundled dataset (read-only, shared by all sessions);
+``st.cache_data`` holds results per (dataset, config, peer group), bounded by ``max_entries``
+and ``ttl`` so memory reaches a plateau under many users. A user's uploaded dataset is keyed by
+the SHA-256 of its bytes and lives in that user's session only (``st.session_state``): another
+session can reach its cached results only by uploading the very same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+import indicators
+from indicators import Config, Framework
+from ui.state import Options
+
+ROOT = Path(__file__).resolve().parents[1]
+CACHE_ENTRIES = 64
+CACHE_TTL_S = 3600
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything one data source provides to the pages."""
+
+    key: str  # "bundled" or "upload:<sha256>"
+    framework: Framework
+    data: pd.DataFrame
+    units: pd.DataFrame
+    geo: dict | None
+    label_zh: str
+    label_en: str
+
+    def label(self, lang: str) -> str:
+        return self.label_en if lang == "en" else self.label_zh
+
+
+@st.cache_resource(show_spinner=False)
+def bundled_dataset() -> Dataset:
+    """The committed census-derived tables, the framework and the city boundaries."""
+    paths = indicators.default_paths()
+    framework = indicators.load_framework(paths["framework"])
+    data = indicators.load_data(paths["data"], framework=framework)
+    units = indicators.load_units(paths["units"])
+    geo_path = Path(paths["geo"])
+    geo = json.loads(geo_path.read_text(encoding="utf-8")) if geo_path.exists() else None
+    return Dataset("bundled", framework, data, units, geo, "内置普查数据", "Bundled census data")
+
+
+def current_dataset() -> Dataset:
+    """The session's uploaded dataset if there is one, else the bundled one."""
+    uploaded = st.session_state.get("uploaded_dataset")
+    return uploaded if isinstance(uploaded, Dataset) else bundled_dataset()
+
+
+def options_for(dataset: Dataset) -> Options:
+    """Selections the dataset and the engine's method registries allow."""
+    from indicators import methods
+
+    units = dataset.units
+    groups = [
+        g for g in ("yrd27", "yrd41") if g in units.columns and units[g].astype(int).sum() >= 2
+    ]
+    groups += ["all"]
+    provinces: tuple[str, ...] = ()
+    if "province_zh" in units.columns:
+        provinces = tuple(dict.fromkeys(units["province_zh"].dropna().astype(str)))
+        if provinces:
+            groups.append("province")
+    groups.append("custom")
+    return Options(
+        years=tuple(sorted(int(y) for y in dataset.data["year"].unique())),
+        provinces=provinces,
+        adcodes=frozenset(dataset.data["adcode"].astype(str)),
+        groups=tuple(groups),
+        normalise=tuple(methods.NORMALISE),
+        weights=tuple(methods.WEIGHTS),
+        aggregate=tuple(methods.AGGREGATE),
+        treat=tuple(methods.TREAT),
+        impute=tuple(methods.IMPUTE),
+    )
+
+
+def members_for(dataset: Dataset, selections: dict) -> tuple[str, ...]:
+    """The adcodes of the selected peer group."""
+    group = selections["group"]
+    if group == "custom":
+        spec = ",".join(selections["members"])
+    elif group == "province":
+        spec = str(selections["prov"])
+    else:
+        spec = group
+    return tuple(indicators.select_units(dataset.units, spec))
+
+
+def config_for(selections: dict, weight_overrides: tuple = ()) -> Config:
+    """The engine configuration for the sidebar's method choices."""
+    return Config(
+        impute=selections["imp"],
+        treat=selections["treat"],
+        normalise=selections["norm"],
+        weights=selections["wt"],
+        aggregate=selections["agg"],
+        weight_overrides=tuple(weight_overrides),
+    )
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _result(key: str, config_json: str, members: tuple[str, ...], _dataset: Dataset):
+    config = Config.from_dict(json.loads(config_json))
+    groups = None
+    if "province_zh" in _dataset.units.columns:
+        groups = dict(zip(_dataset.units["adcode"], _dataset.units["province_zh"], strict=False))
+    return indicators.run_pipeline(
+        _dataset.data, _dataset.framework, config, units=list(members), unit_groups=groups
+    )
+
+
+def result(dataset: Dataset, config: Config, members: tuple[str, ...]):
+    """The pipeline's ``Result`` for a dataset, configuration and peer group (cached)."""
+    return _result(dataset.key, _config_json(config), members, dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _uncertainty(
+    key: str, config_json: str, members: tuple[str, ...], n: int, seed: int, _dataset: Dataset
+):
+    config = Config.from_dict(json.loads(config_json))
+    return indicators.uncertainty(
+        _dataset.data, _dataset.framework, config, n=n, seed=seed, units=list(members)
+    )
+
+
+def uncertainty(
+    dataset: Dataset, config: Config, members: tuple[str, ...], n: int = 300, seed: int = 1
+):
+    """Monte Carlo rank intervals for the peer group (cached)."""
+    return _uncertainty(dataset.key, _config_json(config), members, n, seed, dataset)
+
+
+def _config_json(config: Config) -> str:
+    return json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, default=list)

@@ -1,0 +1,166 @@
+"""Shared selections (language, peer group, year, methods) and their URL form.
+
+Every selection lives in ``st.session_state`` under the key of its URL parameter, so any view is
+a link that reopens exactly as it was. Parsing is a pure function (testable without Streamlit):
+a wrong, stale or hostile value falls back to the default and produces a notice; it never raises.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from ui.i18n import DEFAULT_LANG, LANGS
+
+# URL keys of the shared selections, in the order they appear in a link.
+SHARED_KEYS = ("lang", "group", "prov", "members", "year", "norm", "wt", "agg", "treat", "imp")
+# URL keys that pages own (read with ``parse_list``/``parse_choice`` by the page itself).
+PAGE_KEYS = ("city", "cities", "w", "peer")
+GROUPS = ("yrd27", "yrd41", "all", "province", "custom")
+MAX_PARAM_LENGTH = 2000  # longer values are refused outright (a link is not a data channel)
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the current dataset and engine allow; built once per dataset."""
+
+    years: tuple[int, ...]
+    provinces: tuple[str, ...]
+    adcodes: frozenset[str]
+    groups: tuple[str, ...] = GROUPS
+    normalise: tuple[str, ...] = ("minmax",)
+    weights: tuple[str, ...] = ("framework",)
+    aggregate: tuple[str, ...] = ("arithmetic",)
+    treat: tuple[str, ...] = ("none",)
+    impute: tuple[str, ...] = ("none",)
+    defaults: dict[str, object] = field(default_factory=dict)
+
+    def default(self, key: str) -> object:
+        """Default value of a shared selection."""
+        base = {
+            "lang": DEFAULT_LANG,
+            "group": self.groups[0],
+            "prov": self.provinces[0] if self.provinces else "",
+            "members": (),
+            "year": max(self.years) if self.years else 0,
+            "norm": self.normalise[0],
+            "wt": self.weights[0],
+            "agg": self.aggregate[0],
+            "treat": self.treat[0],
+            "imp": self.impute[0],
+        }
+        return self.defaults.get(key, base[key])
+
+    def choices(self, key: str) -> tuple:
+        """Allowed values of a single-choice selection."""
+        return {
+            "lang": LANGS,
+            "group": self.groups,
+            "prov": self.provinces,
+            "year": self.years,
+            "norm": self.normalise,
+            "wt": self.weights,
+            "agg": self.aggregate,
+            "treat": self.treat,
+            "imp": self.impute,
+        }[key]
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A link parameter that could not be used as given."""
+
+    key: str
+    value: str
+    default: str
+
+
+def _first(value: object) -> str:
+    """``st.query_params`` gives the last value for repeated keys; plain dicts may give lists."""
+    if isinstance(value, list | tuple):
+        value = value[-1] if value else ""
+    return str(value)
+
+
+def parse_choice(raw: str, choices: Iterable, default: object) -> tuple[object, bool]:
+    """Return (value, ok). Integers (years) are matched by their decimal text."""
+    for choice in choices:
+        if raw == str(choice):
+            return choice, True
+    return default, False
+
+
+def parse_list(raw: str, allowed: frozenset[str], limit: int = 400) -> tuple[tuple[str, ...], bool]:
+    """A comma-separated list of ids; unknown ids or an over-long list make it invalid."""
+    items = [s.strip() for s in raw.split(",") if s.strip()]
+    unique = tuple(dict.fromkeys(items))
+    if not unique or len(unique) > limit or any(a not in allowed for a in unique):
+        return tuple(a for a in unique[:limit] if a in allowed), False
+    return unique, True
+
+
+def parse(
+    params: Mapping[str, object], options: Options
+) -> tuple[dict[str, object], list[Notice], list[str]]:
+    """Validate link parameters.
+
+    Returns the shared selections (every key of ``SHARED_KEYS``), one ``Notice`` per value that
+    was replaced by its default, and the unknown keys (ignored, also worth a notice).
+    """
+    values: dict[str, object] = {}
+    notices: list[Notice] = []
+    for key in SHARED_KEYS:
+        default = options.default(key)
+        if key not in params:
+            values[key] = default
+            continue
+        raw = _first(params[key])
+        if len(raw) > MAX_PARAM_LENGTH:
+            values[key] = default
+            notices.append(Notice(key, raw[:40] + "…", _show(default)))
+            continue
+        if key == "members":
+            members, ok = parse_list(raw, options.adcodes)
+            values[key] = members
+            if not ok:
+                notices.append(Notice(key, raw[:80], _show(members)))
+            continue
+        value, ok = parse_choice(raw, options.choices(key), default)
+        values[key] = value
+        if not ok:
+            notices.append(Notice(key, raw[:80], _show(default)))
+    # A custom group needs at least two known cities; a province group needs a province.
+    if values["group"] == "custom" and len(values["members"]) < 2:
+        if "group" in params:
+            notices.append(
+                Notice(
+                    "members",
+                    _first(params.get("members", ""))[:80],
+                    _show(options.default("group")),
+                )
+            )
+        values["group"] = options.default("group")
+    unknown = sorted(k for k in params if k not in SHARED_KEYS and k not in PAGE_KEYS)[:20]
+    return values, notices, [k[:40] for k in unknown]
+
+
+def serialise(values: Mapping[str, object], options: Options) -> dict[str, str]:
+    """Link parameters for the shared selections, leaving out defaults to keep links short."""
+    out: dict[str, str] = {}
+    for key in SHARED_KEYS:
+        value = values.get(key, options.default(key))
+        if key == "prov" and values.get("group") != "province":
+            continue
+        if key == "members":
+            if values.get("group") == "custom" and value:
+                out[key] = ",".join(value)  # type: ignore[arg-type]
+            continue
+        if value != options.default(key):
+            out[key] = str(value)
+    return out
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        return ",".join(map(str, value)) or "—"
+    return str(value)
