@@ -1,0 +1,1 @@
+"""Build scripts that turn the raw census files and boundary data into the committed data."""
