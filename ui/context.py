@@ -88,6 +88,10 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     if unknown:
         messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
     st.session_state["_link_notices"] = messages
+    # Page-owned keys (city, cities, …) are consumed by the page when it first renders.
+    st.session_state["_link_page_params"] = {
+        k: state._first(v) for k, v in params.items() if k in state.PAGE_KEYS
+    }
 
 
 def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
@@ -160,3 +164,112 @@ def _write_link(selections: dict, options: state.Options) -> None:
     wanted.update(state.serialise(selections, options))
     if wanted != current:
         st.query_params.from_dict(wanted)
+
+
+def _link_value(key: str) -> str | None:
+    """A page-owned link parameter, returned once (the first time the page asks for it)."""
+    pending = st.session_state.get("_link_page_params", {})
+    return pending.pop(key, None)
+
+
+def choose_one(
+    key: str, label: str, choices: tuple[str, ...], format_func, lang: str, where=st
+) -> str:
+    """A single-choice page selection remembered for the session and kept in the URL.
+
+    Order of precedence: a value set by another page (e.g. a click in the ranking table), the
+    link, the last choice in this session, the first choice. A value that is not among
+    ``choices`` (another peer group, a stale link) falls back with a notice.
+    """
+    wanted = _link_value(key) or st.session_state.get(key)
+    if wanted is not None and wanted not in choices:
+        where.info(t("not_in_group", lang, value=str(wanted)[:40]), icon=":material/info:")
+        wanted = None
+    value = wanted if wanted is not None else choices[0]
+    st.session_state[key] = value
+    widget = f"_w_{key}"
+    if st.session_state.get(widget) != value:
+        st.session_state[widget] = value
+    where.selectbox(
+        label, choices, key=widget, format_func=format_func, on_change=_copy, args=(widget, key)
+    )
+    st.query_params[key] = value
+    return value
+
+
+def choose_many(
+    key: str,
+    label: str,
+    choices: tuple[str, ...],
+    default: list[str],
+    format_func,
+    lang: str,
+    max_selections: int,
+    where=st,
+) -> list[str]:
+    """A multi-choice page selection remembered for the session and kept in the URL."""
+    raw = _link_value(key)
+    wanted = raw.split(",") if raw is not None else st.session_state.get(key)
+    if wanted is not None:
+        valid = [w for w in dict.fromkeys(wanted) if w in choices][:max_selections]
+        if len(valid) < len(wanted):
+            where.info(t("some_not_in_group", lang), icon=":material/info:")
+        wanted = valid
+    value = list(wanted) if wanted else list(default)
+    st.session_state[key] = value
+    widget = f"_w_{key}"
+    if st.session_state.get(widget) != value:
+        st.session_state[widget] = value
+    where.multiselect(
+        label,
+        choices,
+        key=widget,
+        format_func=format_func,
+        max_selections=max_selections,
+        on_change=_copy,
+        args=(widget, key),
+    )
+    st.query_params[key] = ",".join(value)
+    return value
+
+
+def _copy(source: str, target: str) -> None:
+    """Widget callback: remember the widget's value under the page's session key."""
+    value = st.session_state[source]
+    st.session_state[target] = list(value) if isinstance(value, list) else value
+
+
+def weight_sliders(
+    key: str, codes: list[str], defaults: dict[str, float], label, lang: str, where=st
+) -> dict[str, float]:
+    """One slider per code (relative weight 0–5, step 0.5), remembered and kept in the URL.
+
+    The link form is ``w=D1:1,D2:2.5``; only non-default weights are written. Unknown codes or
+    values outside 0–5 in a link fall back to the defaults with a notice.
+    """
+    raw = _link_value(key)
+    if raw is not None:
+        parsed, ok = state.parse_weights(raw, set(codes))
+        if not ok:
+            where.info(t("bad_weights_link", lang), icon=":material/info:")
+        for code, value in parsed.items():
+            st.session_state[f"_w_{key}_{code}"] = value
+    columns = where.columns(len(codes))
+    values: dict[str, float] = {}
+    for column, code in zip(columns, codes, strict=True):
+        widget = f"_w_{key}_{code}"
+        if widget not in st.session_state:
+            st.session_state[widget] = float(st.session_state.get(f"{key}_{code}", defaults[code]))
+        values[code] = float(column.slider(label(code), 0.0, 5.0, step=0.5, key=widget))
+        st.session_state[f"{key}_{code}"] = values[code]  # survives page switches
+    link = ",".join(f"{c}:{v:g}" for c, v in values.items() if v != defaults[c])
+    if link:
+        st.query_params[key] = link
+    elif key in st.query_params:
+        del st.query_params[key]
+    if where.button(t("reset_weights", lang), key=f"_reset_{key}"):
+        for code in codes:
+            st.session_state.pop(f"_w_{key}_{code}", None)
+            st.session_state.pop(f"{key}_{code}", None)
+        st.rerun()
+    return values

@@ -146,3 +146,161 @@ def uncertainty(
 
 def _config_json(config: Config) -> str:
     return json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, default=list)
+
+
+RANK_INTERVAL_DRAWS = 200  # enough for stable 5–95% ranks in a table; the lab runs more
+
+
+def uncertainty_ranks(
+    dataset: Dataset, config: Config, members: tuple[str, ...]
+) -> pd.DataFrame | None:
+    """Rank intervals for the ranking table, or ``None`` when the analysis cannot run
+    (e.g. a single indicator); the table then shows ranks without intervals."""
+    try:
+        return uncertainty(dataset, config, members, n=RANK_INTERVAL_DRAWS, seed=1).ranks
+    except indicators.ValidationError:
+        return None
+
+
+def strengths_weaknesses(
+    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, k: int = 3
+):
+    """A unit's best and worst indicators by rank in the group (from the cached result)."""
+    return indicators.strengths_weaknesses(result(dataset, config, members), adcode, year, k=k)
+
+
+def nearest_peers(
+    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, k: int = 5
+):
+    """The units whose indicator profile is closest to ``adcode``'s."""
+    return indicators.nearest_peers(result(dataset, config, members), adcode, year, k=k)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _what_it_takes(
+    key: str,
+    config_json: str,
+    members: tuple[str, ...],
+    adcode: str,
+    year: int,
+    places: int,
+    _dataset: Dataset,
+):
+    config = Config.from_dict(json.loads(config_json))
+    return indicators.what_it_takes(
+        _dataset.data, _dataset.framework, config, adcode, year, places, units=list(members)
+    )
+
+
+def what_it_takes(
+    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, places: int
+):
+    """Smallest single-indicator improvement that lifts ``adcode`` by ``places`` ranks (cached)."""
+    return _what_it_takes(dataset.key, _config_json(config), members, adcode, year, places, dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _audit(
+    key: str, config_json: str, members: tuple[str, ...], year: int | None, _dataset: Dataset
+) -> dict:
+    res = _result(key, config_json, members, _dataset)
+    return {
+        "correlations": indicators.correlations(res, level_a=1),
+        "alpha": indicators.cronbach_alpha(res),
+        "pca": indicators.pca_variance(res),
+    }
+
+
+def audit(
+    dataset: Dataset, config: Config, members: tuple[str, ...], year: int | None = None
+) -> dict:
+    """Correlations, Cronbach's alpha and PCA variance of the group's normalised indicators."""
+    return _audit(dataset.key, _config_json(config), members, year, dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _export(
+    key: str, config_json: str, members: tuple[str, ...], fmt: str, _dataset: Dataset
+) -> bytes:
+    import io
+
+    from indicators import export
+
+    res = _result(key, config_json, members, _dataset)
+    buffer = io.BytesIO()
+    export.write_table(res.scores, buffer, fmt, result=res, data_source=_dataset.label_en)
+    return buffer.getvalue()
+
+
+def export_bytes(dataset: Dataset, config: Config, members: tuple[str, ...], fmt: str) -> bytes:
+    """The computed table as a downloadable file (csv, xlsx with methodology, parquet)."""
+    return _export(dataset.key, _config_json(config), members, fmt, dataset)
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _group_geo(key: str, members: tuple[str, ...], _dataset: Dataset) -> dict | None:
+    if _dataset.geo is None:
+        return None
+    wanted = set(members)
+    features = [f for f in _dataset.geo["features"] if str(f.get("id")) in wanted]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def group_geo(dataset: Dataset, members: tuple[str, ...]) -> dict | None:
+    """Only the group's boundaries: the browser gets ~100 kB for 27 cities instead of 2 MB."""
+    return _group_geo(dataset.key, members, dataset)
+
+
+def dataset_from_upload(
+    data_file, framework_file, units_file=None
+) -> tuple[Dataset | None, pd.DataFrame | None]:
+    """Validate uploaded files; return (dataset, None) or (None, table of every problem).
+
+    The dataset key is the SHA-256 of the uploaded bytes, so cached results are never shared
+    between different uploads. Uploaded units files are optional: without one, names are the
+    unit ids and the only peer groups are "all" and "custom".
+    """
+    import hashlib
+
+    problems: list = []
+    digest = hashlib.sha256()
+    framework = data = units = None
+    for f in (framework_file, data_file, units_file):
+        if f is not None:
+            digest.update(f.getvalue())
+    try:
+        framework = indicators.load_framework(framework_file)
+    except indicators.ValidationError as err:
+        problems.extend(err.problems)
+    if framework is not None:
+        try:
+            data = indicators.load_data(data_file, framework=framework)
+        except indicators.ValidationError as err:
+            problems.extend(err.problems)
+    if units_file is not None:
+        try:
+            units = indicators.load_units(units_file)
+        except indicators.ValidationError as err:
+            problems.extend(err.problems)
+    if problems:
+        table = pd.DataFrame(
+            [
+                {"file": p.source, "row": p.row, "column": p.column, "problem": p.message}
+                for p in problems
+            ]
+        )
+        return None, table
+    if units is None:
+        ids = sorted(data["adcode"].astype(str).unique())
+        units = pd.DataFrame({"adcode": ids, "name_zh": ids, "name_en": ids})
+    label = getattr(data_file, "name", "upload")
+    dataset = Dataset(
+        f"upload:{digest.hexdigest()}",
+        framework,
+        data,
+        units,
+        None,
+        f"上传：{label}",
+        f"Upload: {label}",
+    )
+    return dataset, None

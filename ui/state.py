@@ -51,6 +51,10 @@ class Options:
         }
         return self.defaults.get(key, base[key])
 
+    def default_selections(self) -> dict[str, object]:
+        """Every shared selection at its default (the "default build")."""
+        return {key: self.default(key) for key in SHARED_KEYS}
+
     def choices(self, key: str) -> tuple:
         """Allowed values of a single-choice selection."""
         return {

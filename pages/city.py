@@ -1,0 +1,122 @@
+"""City profile: why a city ranks where it does — dimensions against the group median, score
+breakdown, strengths and weaknesses, 2010 → 2020 change, nearest peers and what-if."""
+
+import streamlit as st
+
+from ui import context, figures, loaders, views
+from ui.i18n import fmt_number, fmt_rank, t
+
+ctx = context.current()
+lang, fw, year, units = ctx.lang, ctx.dataset.framework, ctx.year, ctx.dataset.units
+root = fw.root
+names = views.names_map(units, lang)
+other_names = views.names_map(units, "zh" if lang == "en" else "en")
+
+# 1. Title and city choice
+st.title(t("page_city", lang))
+choices = tuple(sorted(ctx.members, key=lambda a: names.get(a, a)))
+adcode = context.choose_one("city", t("city", lang), choices, lambda a: names.get(a, a), lang)
+
+# 2. Data
+result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+scores = views.year_scores(result, year).set_index("adcode")
+n = int(scores[root].notna().sum())
+intervals = loaders.uncertainty_ranks(ctx.dataset, ctx.config, ctx.members)
+
+# 3. Headline
+both = f"{names.get(adcode, adcode)} · {other_names.get(adcode, adcode)}"
+st.header(both, anchor=False)
+c1, c2, c3 = st.columns(3)
+c1.metric(fw.name(root, lang), fmt_number(scores.at[adcode, root], lang))
+c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
+if intervals is not None:
+    iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]
+    if len(iv):
+        c3.metric(t("rank_interval", lang), f"{iv['p05'].iloc[0]:.0f} – {iv['p95'].iloc[0]:.0f}")
+
+# 4. Radar against the group median, and the score breakdown
+dims = fw.children(root)
+left, right = st.columns(2)
+with left:
+    st.subheader(t("dimensions_vs_median", lang))
+    st.plotly_chart(
+        figures.radar(
+            {
+                names.get(adcode, adcode): scores.loc[adcode, dims],
+                t("group_median", lang): scores[dims].median(),
+            },
+            axis_labels=[fw.name(d, lang) for d in dims],
+        ),
+        width="stretch",
+        key="radar",
+        config={"displayModeBar": False},
+    )
+with right:
+    st.subheader(t("breakdown", lang))
+    breakdown = views.contributions(result, fw, adcode, year, lang)
+    if breakdown is None:
+        st.info(t("breakdown_not_additive", lang))
+    else:
+        st.plotly_chart(
+            figures.contributions(
+                breakdown,
+                label="label",
+                contribution="points",
+                group="level_label",
+                x_title=t("points", lang),
+            ),
+            width="stretch",
+            key="breakdown",
+            config={"displayModeBar": False},
+        )
+        st.caption(t("breakdown_note", lang))
+
+# 5. Strengths and weaknesses
+st.subheader(t("strengths_weaknesses", lang))
+profile = views.indicator_profile(result, fw, adcode, year, lang)
+sw = loaders.strengths_weaknesses(ctx.dataset, ctx.config, ctx.members, adcode, year, k=3)
+s_col, w_col = st.columns(2)
+for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness", "weaknesses")):
+    with column:
+        st.markdown(f"**{t(title, lang)}**")
+        part = views.strengths_table(sw, profile, kind)
+        st.dataframe(
+            part, hide_index=True, width="stretch", column_config=views.profile_columns(lang)
+        )
+
+with st.expander(t("all_indicators", lang)):
+    st.dataframe(
+        profile.drop(columns=["code", "parent", "direction"]),
+        hide_index=True,
+        width="stretch",
+        column_config=views.profile_columns(lang),
+    )
+
+# 6. 2010 -> 2020
+years = sorted(int(y) for y in result.scores["year"].unique())
+if len(years) > 1:
+    st.subheader(t("change_title", lang, a=years[0], b=years[-1]))
+    change = views.change_table(result, fw, adcode, years[0], years[-1], lang)
+    st.dataframe(change, hide_index=True, width="stretch")
+    absent = views.absent_indicators(result, fw, years[0], lang)
+    st.caption(t("change_note", lang, year=years[0], absent=absent or "—"))
+
+# 7. Nearest peers
+st.subheader(t("nearest_peers", lang))
+peers = loaders.nearest_peers(ctx.dataset, ctx.config, ctx.members, adcode, year, k=5)
+st.dataframe(views.peers_table(peers, names, lang), hide_index=True, width="stretch")
+
+# 8. What would it take
+st.subheader(t("what_if", lang))
+places = st.number_input(
+    t("places_up", lang), min_value=1, max_value=max(1, n - 1), value=1, step=1
+)
+current_rank = scores.at[adcode, "rank"]
+if current_rank == 1:
+    st.info(t("already_first", lang))
+elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
+    with st.spinner(t("computing", lang)):
+        wit = loaders.what_it_takes(ctx.dataset, ctx.config, ctx.members, adcode, year, int(places))
+    st.dataframe(views.what_if_table(wit, fw, lang), hide_index=True, width="stretch")
+    st.caption(t("what_if_note", lang))
+st.caption(t("source_note", lang))

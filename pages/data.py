@@ -1,0 +1,67 @@
+"""Data: raw and computed tables, downloads (CSV, Excel with a methodology sheet, Parquet), and
+upload of the user's own data and framework (validated; used for this session only)."""
+
+import streamlit as st
+
+from ui import context, loaders, views
+from ui.i18n import t
+
+ctx = context.current()
+lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
+names = views.names_map(ctx.dataset.units, lang)
+
+# 1. Title
+st.title(t("page_data", lang))
+st.caption(f"{t('data_source', lang)}: {ctx.dataset.label(lang)}")
+
+# 2. Tables
+result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+raw_tab, computed_tab = st.tabs([t("raw_table", lang), t("computed_table", lang)])
+with raw_tab:
+    st.dataframe(views.with_names(result.raw, names, lang), hide_index=True, width="stretch")
+    st.caption(t("raw_note", lang))
+with computed_tab:
+    st.dataframe(views.with_names(result.scores, names, lang), hide_index=True, width="stretch")
+    st.caption(t("computed_note", lang))
+
+# 3. Downloads (same numbers as on screen: written from the same Result)
+st.subheader(t("download", lang))
+cols = st.columns(3)
+for column, fmt, mime in (
+    (cols[0], "csv", "text/csv"),
+    (cols[1], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    (cols[2], "parquet", "application/octet-stream"),
+):
+    payload = loaders.export_bytes(ctx.dataset, ctx.config, ctx.members, fmt)
+    column.download_button(
+        f"{t('download', lang)} {fmt.upper()}",
+        payload,
+        file_name=f"talent_vitality_{ctx.selections['group']}.{fmt}",
+        mime=mime,
+        key=f"dl_{fmt}",
+        on_click="ignore",
+        icon=":material/download:",
+    )
+st.caption(t("download_note", lang))
+
+# 4. Upload your own data
+st.subheader(t("upload_title", lang))
+st.markdown(t("upload_help", lang))
+data_file = st.file_uploader(t("upload_data", lang), type=["csv", "xlsx", "parquet"], key="up_data")
+framework_file = st.file_uploader(t("upload_framework", lang), type=["csv", "xlsx"], key="up_fw")
+units_file = st.file_uploader(t("upload_units", lang), type=["csv", "xlsx"], key="up_units")
+if st.button(
+    t("use_upload", lang), type="primary", disabled=data_file is None or framework_file is None
+):
+    dataset, problems = loaders.dataset_from_upload(data_file, framework_file, units_file)
+    if problems is not None:
+        st.error(t("upload_problems", lang, n=len(problems)))
+        st.dataframe(problems, hide_index=True, width="stretch")
+    else:
+        st.session_state["uploaded_dataset"] = dataset
+        st.rerun()
+if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
+    st.success(t("upload_active", lang))
+    if st.button(t("back_to_bundled", lang)):
+        del st.session_state["uploaded_dataset"]
+        st.rerun()

@@ -1,0 +1,86 @@
+"""Weights & method lab: re-weight the dimensions and watch the ranking move against the
+default build; run the uncertainty analysis for rank intervals."""
+
+import streamlit as st
+
+from ui import context, figures, loaders, views
+from ui.i18n import t
+
+ctx = context.current()
+lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
+root = fw.root
+dims = fw.children(root)
+names = views.names_map(ctx.dataset.units, lang)
+
+# 1. Title
+st.title(t("page_lab", lang))
+st.caption(t("lab_intro", lang))
+
+# 2. Dimension weight sliders (relative weights, 0–5; kept in the URL as w=D1:1,D2:2,…)
+defaults = {d: float(fw.weight(d)) for d in dims}
+weights = context.weight_sliders("w", dims, defaults, lambda d: fw.name(d, lang), lang)
+overrides = tuple((d, w) for d, w in weights.items() if w != defaults[d])
+if sum(weights.values()) == 0:
+    st.warning(t("all_zero_weights", lang))
+    st.stop()
+
+# 3. Live re-ranking against the default build
+baseline_config = loaders.config_for(ctx.options.default_selections())
+baseline = loaders.result(ctx.dataset, baseline_config, ctx.members)
+config = loaders.config_for(ctx.selections, overrides)
+current = loaders.result(ctx.dataset, config, ctx.members)
+shift = views.rank_shift(baseline, current, year, names)
+n = int(shift["after"].notna().sum())
+moved = int((shift["after"] != shift["before"]).sum())
+st.metric(t("cities_moved", lang), f"{moved} / {n}")
+st.plotly_chart(
+    figures.rank_change(
+        shift,
+        name="name",
+        before="before",
+        after="after",
+        before_label=t("default_build", lang),
+        after_label=t("your_build", lang),
+        n=n,
+    ),
+    width="stretch",
+    key="shift",
+    config={"displayModeBar": False},
+)
+st.caption(t("shift_note", lang))
+
+# 4. Effective weights of the current build
+with st.expander(t("effective_weights", lang)):
+    st.dataframe(views.weights_table(current, fw, lang), hide_index=True, width="stretch")
+
+# 5. Uncertainty analysis
+st.subheader(t("uncertainty", lang))
+c1, c2 = st.columns(2)
+draws = c1.select_slider(t("draws", lang), options=[100, 200, 500, 1000, 2000], value=500)
+seed = int(c2.number_input(t("seed", lang), min_value=0, max_value=10**6, value=1, step=1))
+with st.spinner(t("computing", lang)):
+    ua = loaders.uncertainty(ctx.dataset, config, ctx.members, n=int(draws), seed=seed)
+ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
+ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])
+st.plotly_chart(
+    figures.rank_intervals(
+        ranks,
+        name="name",
+        nominal="nominal_rank",
+        median="median_rank",
+        low="p05",
+        high="p95",
+        n=n,
+        labels={
+            "median": t("median_rank", lang),
+            "nominal": t("nominal_rank", lang),
+            "axis": t("rank", lang),
+        },
+    ),
+    width="stretch",
+    key="intervals",
+    config={"displayModeBar": False},
+)
+st.markdown(f"**{t('variance_share', lang)}**")
+st.dataframe(views.variance_share_table(ua.variance_share, lang), hide_index=True, width="stretch")
+st.caption(t("uncertainty_note", lang))

@@ -1,0 +1,96 @@
+"""Rankings: the index within the peer group — table with rank intervals, bar chart, map,
+distribution; a click on a row opens that city's profile."""
+
+import streamlit as st
+
+from ui import context, figures, loaders, views
+from ui.i18n import t
+from ui.labels import method_label
+
+ctx = context.current()
+lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
+root = fw.root
+
+# 1. Title
+st.title(t("page_rankings", lang))
+st.caption(
+    f"{t('peer_group', lang)}: {t('group_' + ctx.selections['group'], lang)} · {len(ctx.members)} "
+    f"{t('cities_unit', lang)} · {t('year', lang)}: {year} · "
+    f"{method_label('norm', ctx.config.normalise, lang)} · {method_label('wt', ctx.config.weights, lang)}"
+    f" · {method_label('agg', ctx.config.aggregate, lang)}"
+)
+
+# 2. Data (cached engine calls)
+result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+intervals = loaders.uncertainty_ranks(ctx.dataset, ctx.config, ctx.members)
+table = views.ranking_table(result, fw, ctx.dataset.units, year, lang, intervals)
+if table[root].isna().all():
+    st.warning(t("no_scores_year", lang))
+    st.stop()
+
+# 3. Ranking table (click a row to open the city)
+dims = fw.children(root)
+column_config = {
+    "adcode": None,
+    "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width="small"),
+    "name": st.column_config.TextColumn(t("city", lang)),
+    root: st.column_config.ProgressColumn(
+        fw.name(root, lang), min_value=0, max_value=100, format="%.1f"
+    ),
+    "median_rank": st.column_config.NumberColumn(
+        t("median_rank", lang), format="%.0f", width="small"
+    ),
+    "p05": st.column_config.NumberColumn(t("p05", lang), format="%.0f", width="small"),
+    "p95": st.column_config.NumberColumn(t("p95", lang), format="%.0f", width="small"),
+}
+for dim in dims:
+    column_config[dim] = st.column_config.NumberColumn(fw.name(dim, lang), format="%.1f")
+event = st.dataframe(
+    table,
+    hide_index=True,
+    column_config=column_config,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="ranking_table",
+    height=min(38 * len(table) + 40, 740),
+)
+st.caption(t("ranking_table_note", lang))
+if event and event.selection.rows:
+    st.session_state["city"] = table.iloc[event.selection.rows[0]]["adcode"]
+    st.switch_page("pages/city.py")
+
+# 4. Charts
+left, right = st.columns([1, 1])
+with left:
+    st.subheader(t("bar_chart", lang))
+    st.plotly_chart(
+        figures.ranking_bar(table, name="name", score=root, x_title=fw.name(root, lang)),
+        width="stretch",
+        key="bar",
+        config={"displayModeBar": False},
+    )
+with right:
+    st.subheader(t("map", lang))
+    if ctx.dataset.geo is not None:
+        st.plotly_chart(
+            figures.choropleth(
+                table,
+                loaders.group_geo(ctx.dataset, ctx.members),
+                value=root,
+                name="name",
+                label=t("score", lang),
+            ),
+            width="stretch",
+            key="map",
+            config={"topojsonURL": "/app/static/topojson/", "displayModeBar": False},
+        )
+    else:
+        st.info(t("no_geo", lang))
+    st.subheader(t("distribution", lang))
+    st.plotly_chart(
+        figures.distribution(table, value=root, name="name", label=fw.name(root, lang)),
+        width="stretch",
+        key="dist",
+        config={"displayModeBar": False},
+    )
+st.caption(t("source_note", lang))

@@ -1,0 +1,397 @@
+"""Table shaping for display: engine results + names in the current language (no Streamlit).
+
+These functions only select, join and label; every number comes from the engine's ``Result``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from indicators import Framework
+
+
+def names_map(units: pd.DataFrame, lang: str) -> dict[str, str]:
+    """adcode -> display name in ``lang`` (falls back to the other language, then the code)."""
+    first, second = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
+    out: dict[str, str] = {}
+    for column in (second, first):  # the preferred language overwrites the fallback
+        if column in units.columns:
+            for adcode, name in zip(units["adcode"], units[column], strict=True):
+                if isinstance(name, str) and name.strip():
+                    out[str(adcode)] = name
+    return out
+
+
+def code_label(framework: Framework, code: str, lang: str) -> str:
+    return framework.name(code, lang)
+
+
+def year_scores(result, year: int) -> pd.DataFrame:
+    """Scores of one year (all codes + rank)."""
+    return result.scores.loc[result.scores["year"] == year].reset_index(drop=True)
+
+
+def ranking_table(
+    result,
+    framework: Framework,
+    units: pd.DataFrame,
+    year: int,
+    lang: str,
+    intervals: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """One row per unit: rank, name, index score, dimension scores, rank interval.
+
+    Columns are labelled in ``lang``; ``adcode`` stays as the first (hidden) column so a click
+    on a row can open that city.
+    """
+    scores = year_scores(result, year)
+    names = names_map(units, lang)
+    root = framework.root
+    dims = framework.children(root)
+    table = pd.DataFrame(
+        {
+            "adcode": scores["adcode"],
+            "rank": scores["rank"],
+            "name": scores["adcode"].map(names).fillna(scores["adcode"]),
+            root: scores[root],
+        }
+    )
+    for dim in dims:
+        table[dim] = scores[dim]
+    if intervals is not None and len(intervals):
+        iv = intervals.loc[intervals["year"] == year, ["adcode", "median_rank", "p05", "p95"]]
+        table = table.merge(iv, on="adcode", how="left")
+    return table.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+def indicator_profile(
+    result, framework: Framework, adcode: str, year: int, lang: str
+) -> pd.DataFrame:
+    """One row per indicator for a unit: raw value, normalised score, rank, group median."""
+    raw = result.raw.loc[result.raw["year"] == year]
+    norm = result.normalised.loc[result.normalised["year"] == year]
+    ranks = result.ranks.loc[result.ranks["year"] == year]
+    n = int(norm["adcode"].nunique())
+    rows = []
+    for code in framework.indicators:
+        if code not in norm.columns:
+            continue
+        r = raw.loc[raw["adcode"] == adcode, code]
+        s = norm.loc[norm["adcode"] == adcode, code]
+        k = ranks.loc[ranks["adcode"] == adcode, code]
+        rows.append(
+            {
+                "code": code,
+                "parent": framework.parent(code),
+                "indicator": framework.name(code, lang),
+                "unit": framework.unit(code),
+                "raw": float(r.iloc[0]) if len(r) else float("nan"),
+                "score": float(s.iloc[0]) if len(s) else float("nan"),
+                "rank": float(k.iloc[0]) if len(k) else float("nan"),
+                "n": n,
+                "group_median_raw": float(raw[code].median()),
+                "direction": framework.direction(code),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def contributions(
+    result, framework: Framework, adcode: str, year: int, lang: str
+) -> pd.DataFrame | None:
+    """Points each dimension contributes to the index, and each indicator to its dimension.
+
+    For a weighted arithmetic mean the index is Σ w_d · s_d, so w_d · s_d (with the weights
+    renormalised over the children present) is an exact additive breakdown. Geometric and
+    harmonic means have no additive breakdown: ``None`` is returned and the page says so.
+    """
+    if result.config.aggregate != "arithmetic" or result.config.aggregate_by_level:
+        return None
+    scores = result.scores.loc[
+        (result.scores["adcode"] == adcode) & (result.scores["year"] == year)
+    ]
+    if scores.empty:
+        return None
+    row = scores.iloc[0]
+    weights = result.weights.set_index("code")["weight"]
+    rows = []
+    root = framework.root
+    for level_code, level_label in ((root, framework.name(root, lang)),):
+        children = [c for c in framework.children(level_code) if pd.notna(row.get(c))]
+        total = sum(float(weights[c]) for c in children)
+        for child in children:
+            rows.append(
+                {
+                    "label": framework.name(child, lang),
+                    "level_label": level_label,
+                    "points": float(weights[child]) / total * float(row[child]) if total else 0.0,
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def strengths_table(sw: pd.DataFrame, profile: pd.DataFrame, kind: str) -> pd.DataFrame:
+    """Rows of the profile for the strengths (or weaknesses) the engine found."""
+    codes = list(sw.loc[sw["kind"] == kind, "code"]) if len(sw) else []
+    part = profile.set_index("code").loc[codes].reset_index() if codes else profile.iloc[0:0]
+    return part[["indicator", "raw", "unit", "rank", "n"]]
+
+
+def profile_columns(lang: str) -> dict:
+    """Column labels for indicator profile tables (used with st.dataframe's column_config)."""
+    from ui.i18n import t
+
+    return {
+        "indicator": t("indicator", lang),
+        "raw": t("value", lang),
+        "unit": t("unit", lang),
+        "score": t("score", lang),
+        "rank": t("rank", lang),
+        "n": t("n_units", lang),
+        "group_median_raw": t("group_median", lang),
+    }
+
+
+def change_table(
+    result, framework: Framework, adcode: str, first: int, last: int, lang: str
+) -> pd.DataFrame:
+    """Index and dimension scores (pooled normalisation, so comparable) in two years."""
+    from ui.i18n import t
+
+    s = result.scores.loc[result.scores["adcode"] == adcode].set_index("year")
+    codes = [framework.root, *framework.children(framework.root)]
+    rows = []
+    for code in codes:
+        a = s.at[first, code] if first in s.index else float("nan")
+        b = s.at[last, code] if last in s.index else float("nan")
+        rows.append(
+            {
+                t("component", lang): framework.name(code, lang),
+                str(first): a,
+                str(last): b,
+                t("change", lang): b - a,
+            }
+        )
+    rank_a = s.at[first, "rank"] if first in s.index else float("nan")
+    rank_b = s.at[last, "rank"] if last in s.index else float("nan")
+    rows.append(
+        {
+            t("component", lang): t("rank", lang),
+            str(first): rank_a,
+            str(last): rank_b,
+            t("change", lang): rank_b - rank_a,
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def absent_indicators(result, framework: Framework, year: int, lang: str) -> str:
+    """Names of indicators with no value at all in ``year`` (e.g. not in that census)."""
+    raw = result.raw.loc[result.raw["year"] == year]
+    missing = [c for c in framework.indicators if c in raw.columns and raw[c].isna().all()]
+    return (
+        "、".join(framework.name(c, lang) for c in missing)
+        if lang == "zh"
+        else ", ".join(framework.name(c, lang) for c in missing)
+    )
+
+
+def peers_table(peers: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    out = pd.DataFrame(
+        {
+            t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
+            t("distance", lang): peers["distance"].round(2),
+        }
+    )
+    if "rank" in peers.columns:
+        out[t("rank", lang)] = peers["rank"]
+    return out
+
+
+def what_if_table(wit: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    out = pd.DataFrame(
+        {
+            t("indicator", lang): wit["code"].map(lambda c: framework.name(c, lang)),
+            t("unit", lang): wit["code"].map(framework.unit),
+            t("current", lang): wit["current"],
+            t("required", lang): wit["required"],
+            t("change", lang): wit["change"],
+            t("new_rank", lang): wit["new_rank"],
+            t("feasible", lang): wit["feasible"],
+        }
+    )
+    return out.sort_values(
+        [t("feasible", lang), t("change", lang)],
+        ascending=[False, True],
+        key=lambda s: s.abs() if s.dtype.kind == "f" else s,
+    )
+
+
+def compare_table(
+    result, framework: Framework, chosen: list[str], year: int, names: dict[str, str], lang: str
+) -> pd.DataFrame:
+    """Raw indicator values of the chosen units, plus each one's difference to the first."""
+    from ui.i18n import t
+
+    raw = result.raw.loc[result.raw["year"] == year].set_index("adcode")
+    first = chosen[0]
+    rows = []
+    for code in framework.indicators:
+        if code not in raw.columns:
+            continue
+        row = {
+            t("indicator", lang): framework.name(code, lang),
+            t("unit", lang): framework.unit(code),
+        }
+        for a in chosen:
+            row[names.get(a, a)] = raw.at[a, code]
+        for a in chosen[1:]:
+            row[f"Δ {names.get(a, a)}"] = raw.at[a, code] - raw.at[first, code]
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def compare_scores_long(
+    result, framework: Framework, chosen: list[str], year: int, names: dict[str, str], lang: str
+) -> pd.DataFrame:
+    norm = result.normalised.loc[result.normalised["year"] == year]
+    norm = norm.loc[norm["adcode"].isin(chosen)]
+    codes = [c for c in framework.indicators if c in norm.columns]
+    long = norm.melt(id_vars=["adcode"], value_vars=codes, var_name="code", value_name="score")
+    long["indicator"] = long["code"].map(lambda c: framework.name(c, lang))
+    long["city"] = long["adcode"].map(names).fillna(long["adcode"])
+    order = {a: i for i, a in enumerate(chosen)}
+    return long.sort_values(by="adcode", key=lambda s: s.map(order), kind="stable")
+
+
+def rank_shift(before, after, year: int, names: dict[str, str]) -> pd.DataFrame:
+    a = before.scores.loc[before.scores["year"] == year, ["adcode", "rank"]].rename(
+        columns={"rank": "before"}
+    )
+    b = after.scores.loc[after.scores["year"] == year, ["adcode", "rank"]].rename(
+        columns={"rank": "after"}
+    )
+    out = a.merge(b, on="adcode", how="outer")
+    out["name"] = out["adcode"].map(names).fillna(out["adcode"])
+    return out
+
+
+def weights_table(result, framework: Framework, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    w = result.weights.copy()
+    return pd.DataFrame(
+        {
+            t("component", lang): w["code"].map(lambda c: framework.name(c, lang)),
+            t("level", lang): w["level"],
+            t("weight_in_parent", lang): w["weight"].round(4),
+            t("effective_weight", lang): w["effective"].round(4),
+        }
+    )
+
+
+def variance_share_table(shares: pd.DataFrame, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("choice", lang): shares["choice"].map(lambda c: t(f"choice_{c}", lang)),
+            t("share", lang): shares["share"].round(3),
+        }
+    )
+
+
+def framework_table(result, framework: Framework, lang: str) -> pd.DataFrame:
+    """Tree with display labels and effective weights (for the sunburst)."""
+    w = result.weights.set_index("code")
+    table = framework.table[["code", "parent", "level"]].copy()
+    table["label"] = table["code"].map(lambda c: framework.name(c, lang))
+    table["effective"] = table["code"].map(
+        lambda c: float(w.at[c, "effective"]) if c in w.index else 1.0
+    )
+    table["parent"] = table["parent"].where(table["parent"].notna(), "")
+    return table
+
+
+def definitions_table(framework: Framework, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    rows = []
+    for code in framework.indicators:
+        rows.append(
+            {
+                t("code", lang): code,
+                t("indicator", lang): framework.name(code, lang),
+                t("parent", lang): framework.name(framework.parent(code), lang),
+                t("direction", lang): "+" if framework.direction(code) > 0 else "−",
+                t("unit", lang): framework.unit(code),
+                t("definition", lang): framework.definition(code, lang),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def labelled_matrix(matrix: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    out = matrix.copy()
+    out.index = [framework.name(c, lang) if c in framework.codes else c for c in out.index]
+    out.columns = [framework.name(c, lang) if c in framework.codes else c for c in out.columns]
+    return out
+
+
+def alpha_table(alpha: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("component", lang): alpha["code"].map(lambda c: framework.name(c, lang)),
+            "α": alpha["alpha"].round(3),
+            t("n_indicators", lang): alpha["k"],
+        }
+    )
+
+
+def pca_table(pca: pd.DataFrame, lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    return pd.DataFrame(
+        {
+            t("component_pc", lang): pca["component"],
+            t("variance_share_pc", lang): pca["share"].round(3),
+            t("cumulative", lang): pca["cumulative"].round(3),
+        }
+    )
+
+
+def coverage_table(result, framework: Framework, lang: str) -> pd.DataFrame:
+    """Missing values per indicator and year within the group."""
+    from ui.i18n import t
+
+    raw = result.raw
+    rows = []
+    for year, part in raw.groupby("year"):
+        for code in framework.indicators:
+            if code in part.columns:
+                rows.append(
+                    {
+                        t("year", lang): int(year),
+                        t("indicator", lang): framework.name(code, lang),
+                        t("present", lang): int(part[code].notna().sum()),
+                        t("missing", lang): int(part[code].isna().sum()),
+                    }
+                )
+    table = pd.DataFrame(rows)
+    return table.pivot_table(
+        index=t("indicator", lang), columns=t("year", lang), values=t("missing", lang), sort=False
+    ).reset_index()
+
+
+def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    from ui.i18n import t
+
+    out = frame.copy()
+    out.insert(1, t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
+    return out
