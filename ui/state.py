@@ -103,6 +103,25 @@ def parse_list(raw: str, allowed: frozenset[str], limit: int = 400) -> tuple[tup
     return unique, True
 
 
+def parse_weights(raw: str, codes: set[str], high: float = 5.0) -> tuple[dict[str, float], bool]:
+    """``"D1:1,D2:2.5"`` -> {code: weight}; drops unknown codes and values outside [0, high]
+    or off the slider's 0.5 steps, and says whether everything was usable."""
+    out: dict[str, float] = {}
+    ok = len(raw) <= MAX_PARAM_LENGTH
+    for part in raw.split(",")[:100]:
+        code, _, value = part.partition(":")
+        try:
+            number = float(value)
+        except ValueError:
+            ok = False
+            continue
+        if code.strip() in codes and 0.0 <= number <= high and number * 2 == round(number * 2):
+            out[code.strip()] = number
+        else:
+            ok = False
+    return out, ok
+
+
 def parse(
     params: Mapping[str, object], options: Options
 ) -> tuple[dict[str, object], list[Notice], list[str]]:
