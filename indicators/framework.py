@@ -1,0 +1,460 @@
+"""The indicator tree (:class:`Framework`): one validated, immutable table.
+
+The framework table has one row per node: ``code, parent, level`` (1 = indicator … max = the
+index), ``name_zh, name_en, direction`` (+1/−1, indicators), ``weight`` (relative to siblings),
+``unit, definition_zh, definition_en, source`` (``DESIGN.md`` §2). It plays the role of COINr's
+``iMeta`` (``iCode, Parent, Level, Direction, Weight``); see ``docs/METHODS.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from indicators.validate import ProblemCollector, is_missing, parse_number
+
+__all__ = ["Framework", "FRAMEWORK_COLUMNS", "parse_direction"]
+
+#: Columns of :attr:`Framework.table`, in order (extra input columns follow them).
+FRAMEWORK_COLUMNS = (
+    "code",
+    "parent",
+    "level",
+    "name_zh",
+    "name_en",
+    "direction",
+    "weight",
+    "unit",
+    "definition_zh",
+    "definition_en",
+    "source",
+)
+_REQUIRED = ("code", "parent", "level")
+_TEXT_OPTIONAL = ("unit", "definition_zh", "definition_en", "source")
+
+
+def parse_direction(value: object) -> tuple[int | None, str | None]:
+    """Read a direction cell: ``1, -1, "1", "+1", "-1", "−1", 1.0`` → ``(±1, None)``.
+
+    Missing → ``(None, None)``; anything else → ``(None, reason)``.
+    """
+    if is_missing(value):
+        return None, None
+    number, reason = parse_number(value, thousands=False)
+    if reason is None and number in (1.0, -1.0):
+        return int(number), None
+    return None, f"direction must be +1 or -1, got {value!r}"
+
+
+def _text(value: object) -> str:
+    return "" if is_missing(value) else str(value).strip()
+
+
+@dataclass(frozen=True, eq=False)
+class Framework:
+    """Immutable indicator tree.
+
+    Build it with :meth:`from_table` (which validates and raises :class:`ValidationError`
+    listing every problem), or :func:`indicators.load_framework` from a file.
+
+    Attributes
+    ----------
+    table : DataFrame
+        A copy of the validated table (columns :data:`FRAMEWORK_COLUMNS` then any extra ones;
+        ``parent`` is ``<NA>`` for the root, ``direction`` is 1 for aggregates without one).
+    root : str
+        Code of the single node without a parent (the highest level).
+    codes : tuple of str
+        Every code, in file order.
+    indicators : tuple of str
+        Level-1 codes (the leaves), in file order.
+    levels : tuple of int
+        The levels present, sorted ascending.
+    """
+
+    _table: pd.DataFrame = field(repr=False)
+    _children: dict[str, tuple[str, ...]] = field(init=False, repr=False)
+    _rows: dict[str, dict] = field(init=False, repr=False)
+    _key: tuple = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        table = self._table.reset_index(drop=True).copy()
+        rows = {rec["code"]: rec for rec in table.to_dict("records")}
+        children: dict[str, list[str]] = {code: [] for code in rows}
+        for code, rec in rows.items():
+            parent = rec["parent"]
+            if not is_missing(parent):
+                children[parent].append(code)
+        object.__setattr__(self, "_table", table)
+        object.__setattr__(self, "_rows", rows)
+        object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
+        key = tuple(
+            tuple(None if is_missing(v) else v for v in rec.values()) for rec in rows.values()
+        )
+        object.__setattr__(self, "_key", (tuple(table.columns), key))
+
+    # ---------------------------------------------------------------------------- building
+    @classmethod
+    def from_table(
+        cls,
+        df: pd.DataFrame,
+        source: str = "framework.csv",
+        *,
+        lines: Sequence[int] | None = None,
+    ) -> Framework:
+        """Validate a framework table and build the tree.
+
+        Parameters
+        ----------
+        df : DataFrame
+            One row per node, columns as in ``DESIGN.md`` §2. Only ``code, parent, level`` are
+            required; ``direction`` is required on level-1 rows; ``name_zh``/``name_en``
+            default to the code, ``weight`` to 1, text columns to ``""``.
+        source : str
+            File name used in problem messages.
+        lines : sequence of int, optional
+            File line of each row (default: header on line 1, rows from line 2).
+
+        Raises
+        ------
+        ValidationError
+            With every problem found: missing columns, empty or duplicate codes, unknown
+            parents, cycles, not exactly one root, inconsistent levels, leaves above level 1,
+            aggregates without an indicator below, bad directions or weights, siblings that all
+            weigh zero.
+        """
+        problems = ProblemCollector(source)
+        df = df.copy()
+        df.columns = [str(c).strip() for c in df.columns]
+        line_of = list(lines) if lines is not None else [i + 2 for i in range(len(df))]
+        missing = [c for c in _REQUIRED if c not in df.columns]
+        for col in missing:
+            problems.add(f"required column {col!r} is missing", column=col)
+        if "direction" not in df.columns:
+            problems.add("required column 'direction' is missing (needed for indicators)")
+        if missing:
+            problems.raise_if_errors()
+        if len(df) == 0:
+            problems.add("the framework has no rows")
+            problems.raise_if_errors()
+
+        records: list[dict] = []
+        lines_by_code: dict[str, list[int]] = {}
+        for pos, raw in enumerate(df.to_dict("records")):
+            line = line_of[pos]
+            code = _text(raw.get("code"))
+            if not code:
+                problems.add("code is empty", line, "code")
+                continue
+            lines_by_code.setdefault(code, []).append(line)
+            parent = _text(raw.get("parent"))
+            level_value, reason = parse_number(raw.get("level"), thousands=False)
+            level: int | None = None
+            if reason is None and not math.isnan(level_value):
+                if level_value == int(level_value) and level_value >= 1:
+                    level = int(level_value)
+            if level is None:
+                problems.add(
+                    f"level must be a whole number ≥ 1, got {_shown(raw.get('level'))}",
+                    line,
+                    "level",
+                )
+            direction, reason = parse_direction(raw.get("direction"))
+            if reason is not None:
+                problems.add(reason, line, "direction")
+            weight, reason = parse_number(raw.get("weight"), thousands=False)
+            if reason is None and math.isnan(weight):
+                weight = 1.0
+            if reason is not None or weight < 0:
+                problems.add(
+                    f"weight must be a number ≥ 0, got {_shown(raw.get('weight'))}",
+                    line,
+                    "weight",
+                )
+                weight = 1.0
+            rec = {
+                "code": code,
+                "parent": parent or None,
+                "level": level,
+                "name_zh": _text(raw.get("name_zh")) or code,
+                "name_en": _text(raw.get("name_en")) or code,
+                "direction": direction,
+                "weight": float(weight),
+                **{c: _text(raw.get(c)) for c in _TEXT_OPTIONAL},
+                "_line": line,
+                "_direction_given": not is_missing(raw.get("direction")),
+            }
+            for extra in df.columns:
+                if extra not in FRAMEWORK_COLUMNS:
+                    rec[extra] = raw[extra]
+            records.append(rec)
+
+        for code, seen in lines_by_code.items():
+            if len(seen) > 1:
+                for line in seen[1:]:
+                    problems.add(
+                        f"duplicate code {code!r} (first defined on row {seen[0]})", line, "code"
+                    )
+        by_code: dict[str, dict] = {}
+        for rec in records:
+            by_code.setdefault(rec["code"], rec)
+        _check_tree(by_code, problems)
+        problems.raise_if_errors()
+
+        table = pd.DataFrame([by_code[c] for c in by_code]).drop(
+            columns=["_line", "_direction_given"]
+        )
+        for rec_code, rec in by_code.items():
+            if rec["direction"] is None:
+                by_code[rec_code]["direction"] = 1
+        table["direction"] = [by_code[c]["direction"] for c in by_code]
+        table["level"] = table["level"].astype("int64")
+        table["direction"] = table["direction"].astype("int64")
+        table["weight"] = table["weight"].astype("float64")
+        table["parent"] = table["parent"].astype("str")
+        table.loc[table["parent"].isna() | (table["parent"] == "None"), "parent"] = pd.NA
+        for col in ("code", "name_zh", "name_en", *_TEXT_OPTIONAL):
+            table[col] = table[col].astype("str")
+        extra = [c for c in table.columns if c not in FRAMEWORK_COLUMNS]
+        return cls(table[[*FRAMEWORK_COLUMNS, *extra]])
+
+    def with_weights(self, mapping: Mapping[str, float]) -> Framework:
+        """A new framework with some weights replaced (``code → weight``, relative to siblings).
+
+        Raises
+        ------
+        ValidationError
+            For unknown codes, weights that are not finite numbers ≥ 0, or siblings that would
+            all weigh zero.
+        """
+        problems = ProblemCollector("weights")
+        table = self._table.copy()
+        weights = dict(zip(table["code"], table["weight"], strict=True))
+        for code, value in mapping.items():
+            number, reason = parse_number(value, thousands=False)
+            if code not in weights:
+                problems.add(f"unknown code {code!r}; valid codes: {', '.join(self.codes)}")
+            elif reason is not None or math.isnan(number) or number < 0:
+                problems.add(f"weight of {code!r} must be a number ≥ 0, got {value!r}")
+            else:
+                weights[code] = float(number)
+        for parent, kids in self._children.items():
+            if kids and all(weights[k] == 0 for k in kids):
+                problems.add(f"all children of {parent!r} would have weight 0")
+        problems.raise_if_errors()
+        table["weight"] = [weights[c] for c in table["code"]]
+        return Framework(table)
+
+    # ---------------------------------------------------------------------------- reading
+    @property
+    def table(self) -> pd.DataFrame:
+        """A copy of the validated framework table."""
+        return self._table.copy()
+
+    @property
+    def root(self) -> str:
+        return next(c for c, rec in self._rows.items() if is_missing(rec["parent"]))
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(self._rows)
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        return self.codes_at(1)
+
+    @property
+    def levels(self) -> tuple[int, ...]:
+        return tuple(sorted({int(rec["level"]) for rec in self._rows.values()}))
+
+    def codes_at(self, level: int) -> tuple[str, ...]:
+        """Codes at one level, in file order."""
+        return tuple(c for c, rec in self._rows.items() if rec["level"] == level)
+
+    def _rec(self, code: str) -> dict:
+        try:
+            return self._rows[code]
+        except KeyError:
+            raise KeyError(f"unknown framework code {code!r}") from None
+
+    def children(self, code: str) -> tuple[str, ...]:
+        """Direct children of ``code`` in file order (empty for an indicator)."""
+        self._rec(code)
+        return self._children[code]
+
+    def parent(self, code: str) -> str | None:
+        """Parent code, or ``None`` for the root."""
+        parent = self._rec(code)["parent"]
+        return None if is_missing(parent) else str(parent)
+
+    def level(self, code: str) -> int:
+        return int(self._rec(code)["level"])
+
+    def direction(self, code: str) -> int:
+        """+1 (higher is better) or −1; aggregates without a direction have +1."""
+        return int(self._rec(code)["direction"])
+
+    def weight(self, code: str) -> float:
+        """Weight relative to the siblings (not normalised)."""
+        return float(self._rec(code)["weight"])
+
+    def name(self, code: str, lang: str = "zh") -> str:
+        """Display name in ``"zh"`` or ``"en"`` (defaults to the code when not given)."""
+        return str(self._rec(code)["name_en" if lang == "en" else "name_zh"])
+
+    def unit(self, code: str) -> str:
+        return str(self._rec(code)["unit"])
+
+    def definition(self, code: str, lang: str = "zh") -> str:
+        """Definition in ``lang``, falling back to the other language, then ``""``."""
+        rec = self._rec(code)
+        first, second = ("definition_en", "definition_zh")
+        if lang != "en":
+            first, second = second, first
+        return str(rec[first] or rec[second])
+
+    def indicators_under(self, code: str) -> tuple[str, ...]:
+        """Level-1 codes below ``code`` (``code`` itself for an indicator), in file order."""
+        self._rec(code)
+        below: set[str] = set()
+        stack = [code]
+        while stack:
+            node = stack.pop()
+            kids = self._children[node]
+            if not kids:
+                below.add(node)
+            stack.extend(kids)
+        return tuple(c for c in self.indicators if c in below)
+
+    # ---------------------------------------------------------------------------- dunder
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Framework) and self._key == other._key
+
+    def __hash__(self) -> int:
+        return hash(self._key)
+
+    def __repr__(self) -> str:
+        return (
+            f"Framework(root={self.root!r}, levels={list(self.levels)}, "
+            f"{len(self.indicators)} indicators, {len(self.codes)} nodes)"
+        )
+
+
+def _shown(value: object) -> str:
+    return "nothing" if is_missing(value) else repr(value)
+
+
+def _check_tree(by_code: dict[str, dict], problems: ProblemCollector) -> None:
+    """Structural checks; appends to ``problems``."""
+    children: dict[str, list[str]] = {c: [] for c in by_code}
+    for code, rec in by_code.items():
+        parent = rec["parent"]
+        if parent is None:
+            continue
+        if parent == code:
+            problems.add(f"{code!r} is its own parent", rec["_line"], "parent")
+        elif parent not in by_code:
+            problems.add(
+                f"parent {parent!r} of {code!r} is not a code in the framework",
+                rec["_line"],
+                "parent",
+            )
+        else:
+            children[parent].append(code)
+
+    roots = [c for c, rec in by_code.items() if rec["parent"] is None]
+    if not roots:
+        problems.add("no root: exactly one node must have an empty parent (the index)")
+    elif len(roots) > 1:
+        shown = ", ".join(f"{c!r} (row {by_code[c]['_line']})" for c in roots)
+        problems.add(f"{len(roots)} roots ({shown}): exactly one node may have an empty parent")
+
+    # cycles: follow parents from every node
+    reported: set[frozenset[str]] = set()
+    for start in by_code:
+        path: list[str] = []
+        node: str | None = start
+        while node is not None and node in by_code and node not in path:
+            path.append(node)
+            node = by_code[node]["parent"]
+        if node is not None and node in path and node != by_code[node]["parent"]:
+            cycle = path[path.index(node) :]
+            members = frozenset(cycle)
+            if members not in reported:
+                reported.add(members)
+                first = min(cycle, key=lambda c: by_code[c]["_line"])
+                loop = [*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first]
+                problems.add(
+                    f"cycle in the tree: {' → '.join(loop)}", by_code[first]["_line"], "parent"
+                )
+
+    levels = {c: rec["level"] for c, rec in by_code.items()}
+    for code, rec in by_code.items():
+        parent = rec["parent"]
+        if parent in by_code and None not in (levels[code], levels[parent]):
+            if levels[code] >= levels[parent]:
+                problems.add(
+                    f"{code!r} has level {levels[code]} but its parent {parent!r} has level "
+                    f"{levels[parent]}: a child's level must be lower than its parent's",
+                    rec["_line"],
+                    "level",
+                )
+        if levels[code] is not None and levels[code] > 1 and not children[code]:
+            problems.add(
+                f"{code!r} is at level {levels[code]} but has no children: indicators (nodes "
+                "without children) must be level 1, and every aggregate needs a child",
+                rec["_line"],
+                "level",
+            )
+        if levels[code] == 1 and children[code]:
+            problems.add(
+                f"{code!r} is at level 1 (indicator) but has children: {', '.join(children[code])}",
+                rec["_line"],
+                "level",
+            )
+        if levels[code] == 1 and not rec["_direction_given"]:
+            problems.add(
+                f"direction is required for indicator {code!r} (+1 or -1)",
+                rec["_line"],
+                "direction",
+            )
+    if roots and len(roots) == 1 and levels[roots[0]] is not None:
+        top = max(v for v in levels.values() if v is not None)
+        if levels[roots[0]] != top:
+            problems.add(
+                f"the root {roots[0]!r} has level {levels[roots[0]]} but the highest level is {top}",
+                by_code[roots[0]]["_line"],
+                "level",
+            )
+
+    # aggregates with no level-1 indicator below them
+    has_indicator: dict[str, bool] = {}
+
+    def below(code: str, seen: frozenset[str]) -> bool:
+        if code in has_indicator:
+            return has_indicator[code]
+        if code in seen:
+            return False
+        kids = children[code]
+        result = levels[code] == 1 if not kids else any(below(k, seen | {code}) for k in kids)
+        has_indicator[code] = result
+        return result
+
+    for code, rec in by_code.items():
+        if children[code] and not below(code, frozenset()):
+            problems.add(
+                f"aggregate {code!r} has no level-1 indicator below it", rec["_line"], "code"
+            )
+
+    # siblings that all weigh zero
+    for parent, kids in children.items():
+        if kids and all(by_code[k]["weight"] == 0 for k in kids):
+            problems.add(
+                f"all children of {parent!r} have weight 0 ({', '.join(kids)}): at least one "
+                "must weigh more than 0",
+                by_code[kids[0]]["_line"],
+                "weight",
+            )
