@@ -1,0 +1,184 @@
+"""AppTest: every page renders without exception and shows the right content; key interactions
+(language, peer group, city choice, weights, upload) and the URL round trip are driven."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "data" / "cities.csv").exists(), reason="data/cities.csv not built yet"
+)
+UNITS = (
+    pd.read_csv(ROOT / "data" / "units.csv", dtype={"adcode": str})
+    if (ROOT / "data" / "units.csv").exists()
+    else None
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+
+
+def run(page: str | None = None, params: dict | None = None, timeout: int = 60) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def chart(at: AppTest, key: str) -> dict:
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        if element.proto.id and key in element.proto.id:
+            return spec
+    raise AssertionError(f"no chart with key {key}")
+
+
+def names(lang: str) -> dict[str, str]:
+    return dict(zip(UNITS["adcode"], UNITS["name_en" if lang == "en" else "name_zh"], strict=True))
+
+
+def test_rankings_default_shows_27_yrd_cities():
+    at = run()
+    assert at.title[0].value == "排名"
+    table = at.dataframe[0].value
+    assert len(table) == 27
+    assert set(table["adcode"]) == set(UNITS.loc[UNITS["yrd27"] == 1, "adcode"])
+    assert table["rank"].min() == 1 and table["rank"].is_monotonic_increasing
+    bar = chart(at, "bar")
+    assert len(bar["data"][0]["y"]) == 27
+    assert {"p05", "p95"} <= set(table.columns)  # rank intervals next to ranks
+
+
+def test_language_switch_translates_titles_and_names():
+    at = run()
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.title[0].value == "Rankings"
+    table = at.dataframe[0].value
+    assert "Shanghai" in set(table["name"])
+    assert at.query_params["lang"] == ["en"]
+
+
+def test_peer_group_all_cities():
+    at = run(params={"group": "all"})
+    assert len(at.dataframe[0].value) == len(UNITS)
+
+
+def test_province_group_from_link():
+    at = run(params={"group": "province", "prov": "浙江省"})
+    table = at.dataframe[0].value
+    assert len(table) == int((UNITS["province_zh"] == "浙江省").sum()) == 11
+
+
+def test_bad_link_falls_back_with_notice():
+    at = run(params={"year": "1999", "lang": "<script>alert(1)</script>", "zzz": "1"})
+    assert at.title[0].value == "排名"
+    warnings = " ".join(w.value for w in at.warning)
+    assert "year=1999" in warnings and "zzz" in warnings
+
+
+def test_city_profile_shows_name_in_both_languages():
+    at = run("city", params={"city": "310000"})
+    headers = " ".join(h.value for h in at.header)
+    assert "上海市" in headers and "Shanghai" in headers
+    assert chart(at, "radar")["data"][1]["name"] == "组内中位数"
+    assert at.query_params["city"] == ["310000"]
+
+
+def test_city_choice_changes_profile():
+    at = run("city")
+    hangzhou = "330100"
+    at.selectbox(key="_w_city").set_value(hangzhou).run()
+    assert not at.exception
+    assert "杭州市" in " ".join(h.value for h in at.header)
+
+
+def test_compare_page_two_to_six_cities():
+    at = run("compare", params={"cities": "310000,320100,330100"})
+    radar = chart(at, "radar")
+    assert [trace["name"] for trace in radar["data"]] == ["上海市", "南京市", "杭州市"]
+    table = at.dataframe[0].value
+    assert {"上海市", "南京市", "杭州市"} <= set(table.columns)
+
+
+def test_lab_weights_move_ranks():
+    at = run("lab")
+    assert "0 / 27" in at.metric[0].value  # the default build moves nobody
+    at.slider(key="_w_w_D1").set_value(5.0).run()
+    assert not at.exception
+    assert at.metric[0].value != "0 / 27"
+    assert "D1:5" in at.query_params["w"][0]
+
+
+def test_methodology_page_shows_framework_and_audit():
+    at = run("methodology")
+    sun = chart(at, "sunburst")
+    assert len(sun["data"][0]["ids"]) == 1 + 5 + 12 + 19
+    assert any("重构" in m.value for m in at.markdown)  # says the indicator set is a reconstruction
+
+
+def test_data_page_tables_and_downloads():
+    at = run("data")
+    assert len(at.dataframe[0].value) == 27 * 2
+    assert len(at.get("download_button")) == 3
+
+
+def test_english_pages_have_no_chinese_titles():
+    for page in ("rankings", "city", "compare", "lab", "methodology", "data"):
+        at = run(page, params={"lang": "en"})
+        assert at.title[0].value.isascii(), page
+
+
+FRAMEWORK_CSV = (
+    "code,parent,level,name_zh,name_en,direction,weight\n"
+    "idx,,3,指数,Index,,1\n"
+    "A,idx,2,甲,Alpha,,1\n"
+    "B,idx,2,乙,Beta,,1\n"
+    "a1,A,1,甲一,Alpha one,1,1\n"
+    "a2,A,1,甲二,Alpha two,-1,1\n"
+    "b1,B,1,乙一,Beta one,1,1\n"
+).encode()
+DATA_CSV = b"adcode,year,a1,a2,b1\nu1,2020,1,5,3\nu2,2020,2,4,1\nu3,2020,3,3,2\nu4,2020,4,1,5\n"
+
+
+def upload(at: AppTest, data: bytes, framework: bytes) -> AppTest:
+    at.file_uploader(key="up_data").set_value(("mine.csv", data, "text/csv"))
+    at.file_uploader(key="up_fw").set_value(("framework.csv", framework, "text/csv"))
+    at.run()
+    next(b for b in at.button if b.label in ("校验并使用", "Validate and use")).click().run()
+    return at
+
+
+def test_upload_good_files_is_used_by_every_page():
+    at = upload(run("data"), DATA_CSV, FRAMEWORK_CSV)
+    assert not at.exception
+    assert any("mine.csv" in c.value for c in at.sidebar.caption)
+    at.switch_page("pages/rankings.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["adcode"]) == ["u1", "u2", "u3", "u4"]
+    assert table["rank"].min() == 1
+
+
+def test_upload_broken_file_lists_every_problem():
+    broken = b"adcode,year,a1,a2,b1\nu1,2020,abc,5,3\nu1,2020,2,4,1\n"
+    at = upload(run("data"), broken, FRAMEWORK_CSV)
+    assert not at.exception
+    assert at.error, "a broken upload must say so"
+    problems = at.dataframe[-1].value
+    assert len(problems) >= 2  # the text cell and the duplicate unit, reported together
+    assert not any("mine.csv" in c.value for c in at.sidebar.caption)  # bundled data still in use
