@@ -31,7 +31,7 @@ __all__ = [
     "MISSING_TOKENS",
 ]
 
-SEVERITIES = ("error", "warning")
+SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ class Problem:
         Column name, or ``None`` when the problem concerns a whole row or file.
     message : str
         Plain-language description that says what was expected and what was found.
-    severity : {"error", "warning"}
-        Errors stop the computation; warnings are shown but do not.
+    severity : {"error", "warning", "info"}
+        Errors stop the computation; warnings and notes (``"info"``) are shown but do not.
     """
 
     source: str
@@ -65,7 +65,7 @@ class Problem:
             where.append(f"row {self.row}")
         if self.column is not None:
             where.append(f"column {self.column!r}")
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = {"error": "", "warning": "warning: ", "info": "note: "}[self.severity]
         return f"{', '.join(where)}: {prefix}{self.message}"
 
     def to_dict(self) -> dict[str, object]:
@@ -167,9 +167,14 @@ class ProblemCollector:
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
 
+    def note(self, message: str, row: int | None = None, column: str | None = None) -> None:
+        """Record a note (``severity="info"``, e.g. columns that are ignored)."""
+        self.add(message, row, column, severity="info")
+
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        """Warnings and notes: everything that is not an error."""
+        return [p for p in self.problems if p.severity != "error"]
 
     def __bool__(self) -> bool:
         return bool(self.errors)
