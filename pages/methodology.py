@@ -38,7 +38,7 @@ st.markdown(doc.read_text(encoding="utf-8"))
 
 # 4. Statistical audit of the current group and year
 st.subheader(t("audit", lang))
-audit = loaders.audit(ctx.dataset, ctx.config, ctx.members)
+audit = loaders.audit(ctx.dataset, ctx.config, ctx.members, year)
 st.plotly_chart(
     figures.heatmap(
         views.labelled_matrix(audit["correlations"], fw, lang), title=t("correlations_title", lang)

@@ -205,9 +205,9 @@ def _audit(
 ) -> dict:
     res = _result(key, config_json, members, _dataset)
     return {
-        "correlations": indicators.correlations(res, level_a=1),
-        "alpha": indicators.cronbach_alpha(res),
-        "pca": indicators.pca_variance(res),
+        "correlations": indicators.correlations(res, level_a=1, year=year),
+        "alpha": indicators.cronbach_alpha(res, year=year),
+        "pca": indicators.pca_variance(res, year=year),
     }
 
 
