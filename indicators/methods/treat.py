@@ -42,34 +42,48 @@ __all__ = [
 ]
 
 
-def skew(x: np.ndarray) -> float:
-    """Sample skewness :math:`G_1` (Excel ``SKEW``, COINr ``skew()``); NaN skipped."""
+def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
+    """n and the sums of squared, cubed and 4th-power deviations of the observed values."""
     x = np.asarray(x, dtype=float)
     x = x[~np.isnan(x)]
-    n = x.size
-    if n < 3:
-        return float("nan")
+    if x.size == 0:
+        return 0, 0.0, 0.0, 0.0
     d = x - x.mean()
-    m2 = np.sum(d * d)
-    if m2 == 0:
+    d2 = d * d
+    return x.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+
+
+def _skew(n: int, m2: float, m3: float) -> float:
+    if n < 3 or m2 == 0:
         return float("nan")
-    y = np.sqrt(n) * np.sum(d**3) / m2**1.5
-    return float(y * np.sqrt(n * (n - 1)) / (n - 2))
+    return float(np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+
+
+def _kurt(n: int, m2: float, m4: float) -> float:
+    if n < 4 or m2 == 0:
+        return float("nan")
+    r = n * m4 / m2**2
+    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+
+
+def skew(x: np.ndarray) -> float:
+    """Sample skewness :math:`G_1` (Excel ``SKEW``, COINr ``skew()``); NaN skipped.
+
+    COINr's form: :math:`\\sqrt{n}\\,\\sum d^3 / (\\sum d^2)^{3/2} \\cdot
+    \\sqrt{n(n-1)}/(n-2)` with :math:`d = x - \\bar x`; NaN when n < 3 or zero variance.
+    """
+    n, m2, m3, _ = _moments(x)
+    return _skew(n, m2, m3)
 
 
 def kurt(x: np.ndarray) -> float:
-    """Sample excess kurtosis :math:`G_2` (Excel ``KURT``, COINr ``kurt()``); NaN skipped."""
-    x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    n = x.size
-    if n < 4:
-        return float("nan")
-    d = x - x.mean()
-    m2 = np.sum(d * d)
-    if m2 == 0:
-        return float("nan")
-    r = n * np.sum(d**4) / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+    """Sample excess kurtosis :math:`G_2` (Excel ``KURT``, COINr ``kurt()``); NaN skipped.
+
+    COINr's form: :math:`r = n\\sum d^4/(\\sum d^2)^2`,
+    :math:`G_2 = ((n+1)(r-3)+6)(n-1)/((n-2)(n-3))`; NaN when n < 4 or zero variance.
+    """
+    n, m2, _, m4 = _moments(x)
+    return _kurt(n, m2, m4)
 
 
 def check_skew_kurt(
@@ -79,7 +93,8 @@ def check_skew_kurt(
 
     Returns ``(passes, skew, kurt)``; ``passes`` is None when the statistics are undefined.
     """
-    sk, kt = skew(x), kurt(x)
+    n, m2, m3, m4 = _moments(x)
+    sk, kt = _skew(n, m2, m3), _kurt(n, m2, m4)
     if np.isnan(sk) or np.isnan(kt):
         return None, sk, kt
     return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
@@ -93,33 +108,30 @@ def winsorise(
     While failing and fewer than ``winmax`` points moved: if skew >= 0, every point equal to the
     maximum takes the next highest value, else every point equal to the minimum takes the next
     lowest value. Returns the new vector and the number of points moved (as COINr counts them:
-    the points tied at the treated extreme after the last step).
+    the points tied at the treated extreme after the last step, summed over both ends).
     """
-    x = np.array(x, dtype=float, copy=True)
-    passes, _, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
-    nwin = 0
-    n_hi = n_lo = 0
+    out = np.array(x, dtype=float, copy=True)
+    obs = ~np.isnan(out)
+    v = out[obs]
+    nwin = n_hi = n_lo = 0
+    passes, sk, _ = check_skew_kurt(v, skew_thresh, kurt_thresh)
     while passes is False and nwin < winmax:
-        obs = ~np.isnan(x)
-        if skew(x) >= 0:
-            top = np.nanmax(x)
-            hit = obs & (x == top)
-            rest = x[obs & ~hit]
-            if rest.size == 0:
+        if sk >= 0:
+            hit = v == v.max()
+            if hit.all():
                 break
-            x[hit] = rest.max()
+            v[hit] = v[~hit].max()
             n_hi = int(hit.sum())
         else:
-            bottom = np.nanmin(x)
-            hit = obs & (x == bottom)
-            rest = x[obs & ~hit]
-            if rest.size == 0:
+            hit = v == v.min()
+            if hit.all():
                 break
-            x[hit] = rest.min()
+            v[hit] = v[~hit].min()
             n_lo = int(hit.sum())
         nwin = n_hi + n_lo
-        passes, _, _ = check_skew_kurt(x, skew_thresh, kurt_thresh)
-    return x, nwin
+        passes, sk, _ = check_skew_kurt(v, skew_thresh, kurt_thresh)
+    out[obs] = v
+    return out, nwin
 
 
 def log_ct(x: np.ndarray) -> np.ndarray:
