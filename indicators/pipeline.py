@@ -357,6 +357,7 @@ def run_pipeline(
     X0 = frame[inds].to_numpy(dtype=float, copy=True)
 
     # ---- impute
+    log.append({"step": "impute", "action": "method", "method": config.impute})
     groups = None
     if unit_groups is not None:
         labels = pd.Series(adcodes).map(lambda a: unit_groups.get(a))
@@ -366,6 +367,7 @@ def run_pipeline(
     _log_impute(log, config.impute, X0, X1, details, adcodes, years, inds)
 
     # ---- treat
+    log.append({"step": "treat", "action": "method", "method": config.treat})
     scope = years if config.normalise_scope == "per_year" else None
     X2, events = TREAT[config.treat](
         X1,
@@ -385,6 +387,14 @@ def run_pipeline(
         log.append(entry)
 
     # ---- normalise
+    log.append(
+        {
+            "step": "normalise",
+            "action": "method",
+            "method": config.normalise,
+            "scope": config.normalise_scope,
+        }
+    )
     gp = np.full((len(inds), 2), np.nan)
     for code, low, high in config.goalposts:
         if code in tree.index:
