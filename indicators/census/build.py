@@ -190,7 +190,10 @@ def build(census_dir: Path, out_dir: Path) -> None:
     _write_csv(cities, out_dir / "cities.csv")
     _write_csv(unit_table, out_dir / "units.csv")
     _write_csv(framework, out_dir / "framework.csv")
-    _write_csv(xwalk.drop(columns="pop").assign(pop_2010=xwalk["pop"].round(0).astype("Int64")), out_dir / "crosswalk_2010.csv")
+    _write_csv(
+        xwalk.drop(columns="pop").assign(pop_2010=xwalk["pop"].round(0).astype("Int64")),
+        out_dir / "crosswalk_2010.csv",
+    )
     _write_csv(validation, out_dir / "crosswalk_validation.csv")
     _write_csv(overrides, out_dir / "crosswalk_2010_overrides.csv")
     sources = render_sources(cities, validation, xwalk, overrides, t20, t10)
@@ -205,7 +208,10 @@ def _md_table(df: Frame) -> str:
     cols = [str(c) for c in df.columns]
     lines = ["| " + " | ".join(cols) + " |", "|" + "---|" * len(cols)]
     for row in df.astype(object).itertuples(index=False):
-        cells = ["" if (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))) else str(v) for v in row]
+        cells = [
+            "" if (v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))) else str(v)
+            for v in row
+        ]
         lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
     return "\n".join(lines)
 
@@ -244,9 +250,29 @@ def render_sources(
         }
     )
     above = validation[validation["error_pct"].abs() > 1].sort_values("error_pct")
-    above = above[["adcode", "name_zh", "pop2010_rebuilt", "pop2010_csv", "comparable", "error_pct", "error_pct_rescaled", "cause"]]
+    above = above[
+        [
+            "adcode",
+            "name_zh",
+            "pop2010_rebuilt",
+            "pop2010_csv",
+            "comparable",
+            "error_pct",
+            "error_pct_rescaled",
+            "cause",
+        ]
+    ]
     noncomp = validation[validation["comparable"].eq(0)][
-        ["adcode", "name_zh", "pop2020_yearbook", "pop2020_csv", "pop2010_csv", "pop2010_rebuilt", "error_pct", "cause"]
+        [
+            "adcode",
+            "name_zh",
+            "pop2020_yearbook",
+            "pop2020_csv",
+            "pop2010_csv",
+            "pop2010_rebuilt",
+            "error_pct",
+            "cause",
+        ]
     ]
     missing = (
         cities.drop(columns=["adcode", "population"])
@@ -257,7 +283,9 @@ def render_sources(
     )
     rules = xwalk["rule"].value_counts().rename_axis("rule").reset_index(name="2010 county rows")
     excluded20 = t20[t20["level"].eq("county") & t20["code"].str[2:4].eq("90")]
-    excluded20 = excluded20.assign(name=excluded20["county"], pop=excluded20["pop"].astype("Int64"))[["code", "province", "name", "pop"]]
+    excluded20 = excluded20.assign(
+        name=excluded20["county"], pop=excluded20["pop"].astype("Int64")
+    )[["code", "province", "name", "pop"]]
     moved = xwalk[xwalk["rule"].isin(["override", "name (province)"])]
     moved = moved[["code_2010", "name_2010", "parent_2010", "adcode_2020", "rule"]]
     text = SOURCES_TEMPLATE.read_text(encoding="utf-8")
@@ -289,8 +317,15 @@ def main(argv: list[str] | None = None) -> int:
         description="Build data/cities.csv, units.csv, framework.csv and SOURCES.md from the "
         "2010 and 2020 census tables (Lei Dong et al., github.com/leiii/census, MIT).",
     )
-    parser.add_argument("--census", type=Path, default=Path("../shared/data/census"), help="folder with the raw census files (default: ../shared/data/census)")
-    parser.add_argument("--out", type=Path, default=Path("data"), help="output folder (default: data)")
+    parser.add_argument(
+        "--census",
+        type=Path,
+        default=Path("../shared/data/census"),
+        help="folder with the raw census files (default: ../shared/data/census)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=Path("data"), help="output folder (default: data)"
+    )
     args = parser.parse_args(argv)
     if not args.census.is_dir():
         print(f"error: census folder not found: {args.census}", file=sys.stderr)

@@ -34,7 +34,10 @@ RANGES: dict[str, tuple[float, float]] = {
     "child_pct": (0, 40),
     "fertility": (0.5, 3.5),
 }
-POPULATION_RANGE = (100, 40_000_000)  # Sansha (444 in 2010, 2,333 in 2020) to Chongqing (32 million)
+POPULATION_RANGE = (
+    100,
+    40_000_000,
+)  # Sansha (444 in 2010, 2,333 in 2020) to Chongqing (32 million)
 # always missing: no comparable 2010 source
 MISSING_BY_DESIGN = {("ict_emp_pct", 2010), ("pop_growth_pct", 2010)}
 
@@ -80,7 +83,9 @@ def check_raw_2010(t10: pd.DataFrame) -> None:
     county = t10[t10["level"].eq("county")]
     by_prov = county.groupby("province")["pop"].sum()
     for code, total in zip(prov["code"], prov["pop"], strict=True):
-        _reconcile(total, by_prov.get(code, 0.0), f"2010 province {code}: county rows vs province row")
+        _reconcile(
+            total, by_prov.get(code, 0.0), f"2010 province {code}: county rows vs province row"
+        )
 
 
 def check_crosswalk(xwalk: pd.DataFrame, t10: pd.DataFrame, units: pd.DataFrame) -> None:
@@ -101,9 +106,15 @@ def check_crosswalk(xwalk: pd.DataFrame, t10: pd.DataFrame, units: pd.DataFrame)
     excluded = xwalk[xwalk["adcode_2020"].eq("")]
     wrong = excluded[~excluded["code_2010"].str[2:4].eq("90")]
     if len(wrong):
-        raise CheckError(f"crosswalk: dropped 2010 rows that are not province-administered: {wrong['key'].tolist()}")
+        raise CheckError(
+            f"crosswalk: dropped 2010 rows that are not province-administered: {wrong['key'].tolist()}"
+        )
     total = t10[t10["level"].eq("province")]["pop"].sum()
-    _reconcile(total, kept["pop"].sum() + excluded["pop"].sum(), "2010 units + excluded counties vs provinces")
+    _reconcile(
+        total,
+        kept["pop"].sum() + excluded["pop"].sum(),
+        "2010 units + excluded counties vs provinces",
+    )
 
 
 def check_validation(v: pd.DataFrame, yrd41: list[str]) -> None:
@@ -116,16 +127,24 @@ def check_validation(v: pd.DataFrame, yrd41: list[str]) -> None:
         raise CheckError(f"crosswalk validation: only {share:.1%} of cities within 1% (need 90%)")
     big = ok[(ok["error_pct"].abs() > 5) & ok["comparable"].eq(1)]
     if len(big):
-        raise CheckError(f"crosswalk validation: cities off by more than 5%: {big[['adcode', 'name_zh', 'error_pct']].to_dict('records')}")
+        raise CheckError(
+            f"crosswalk validation: cities off by more than 5%: {big[['adcode', 'name_zh', 'error_pct']].to_dict('records')}"
+        )
     unexplained = ok[((ok["error_pct"].abs() > 1) | ok["comparable"].eq(0)) & ok["cause"].eq("")]
     if len(unexplained):
-        raise CheckError(f"crosswalk validation: cities above 1% or not comparable without a documented cause: {unexplained[['adcode', 'name_zh', 'error_pct']].to_dict('records')}")
+        raise CheckError(
+            f"crosswalk validation: cities above 1% or not comparable without a documented cause: {unexplained[['adcode', 'name_zh', 'error_pct']].to_dict('records')}"
+        )
     yrd = ok[ok["adcode"].isin(yrd41) & ok["comparable"].eq(1)]
     if len(yrd) != 41:
-        raise CheckError(f"crosswalk validation: {len(yrd)} YRD41 cities have a like-for-like benchmark, expected 41")
+        raise CheckError(
+            f"crosswalk validation: {len(yrd)} YRD41 cities have a like-for-like benchmark, expected 41"
+        )
 
 
-def check_outputs(cities: pd.DataFrame, units_table: pd.DataFrame, framework: pd.DataFrame, units: pd.DataFrame) -> None:
+def check_outputs(
+    cities: pd.DataFrame, units_table: pd.DataFrame, framework: pd.DataFrame, units: pd.DataFrame
+) -> None:
     """Keys unique, no unit silently dropped, values in range, missing only where documented."""
     if cities.duplicated(["adcode", "year"]).any():
         raise CheckError("cities: duplicated (adcode, year)")
@@ -142,18 +161,24 @@ def check_outputs(cities: pd.DataFrame, units_table: pd.DataFrame, framework: pd
     lo, hi = POPULATION_RANGE
     bad = cities[~cities["population"].between(lo, hi)]
     if len(bad):
-        raise CheckError(f"population out of range: {bad[['adcode', 'year', 'population']].to_dict('records')}")
+        raise CheckError(
+            f"population out of range: {bad[['adcode', 'year', 'population']].to_dict('records')}"
+        )
     indicators = framework.loc[framework["level"].eq("1"), "code"].tolist()
     codes = [c for c in cities.columns if c not in ("adcode", "year", "population")]
     if indicators != codes:
-        raise CheckError(f"cities.csv columns {codes} differ from framework indicators {indicators}")
+        raise CheckError(
+            f"cities.csv columns {codes} differ from framework indicators {indicators}"
+        )
     problems = []
     for code in codes:
         lo, hi = RANGES[code]
         col = cities[code]
         out = cities[col.notna() & ~col.between(lo, hi)]
         for row in out.itertuples():
-            problems.append(f"{code} {row.adcode} {row.year} = {getattr(row, code)} outside [{lo}, {hi}]")
+            problems.append(
+                f"{code} {row.adcode} {row.year} = {getattr(row, code)} outside [{lo}, {hi}]"
+            )
         for year in (2010, 2020):
             values = col[cities["year"].eq(year)]
             if (code, year) in MISSING_BY_DESIGN:

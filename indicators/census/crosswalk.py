@@ -55,9 +55,14 @@ def units_2020(t20: pd.DataFrame) -> pd.DataFrame:
 def county_units_2020(t20: pd.DataFrame) -> pd.DataFrame:
     """2020 county rows with the unit they belong to (``unit`` empty: province-administered)."""
     city = t20[t20["level"].eq("city")]
-    lookup = {(p, c): unit_code(code) for p, c, code in zip(city["province"], city["city"], city["code"], strict=True)}
+    lookup = {
+        (p, c): unit_code(code)
+        for p, c, code in zip(city["province"], city["city"], city["code"], strict=True)
+    }
     cty = t20[t20["level"].eq("county")].copy()
-    cty["unit"] = [lookup.get((p, c), "") for p, c in zip(cty["province"], cty["city"], strict=True)]
+    cty["unit"] = [
+        lookup.get((p, c), "") for p, c in zip(cty["province"], cty["city"], strict=True)
+    ]
     cty["stem"] = cty["county"].map(stem)
     return cty
 
@@ -142,9 +147,12 @@ def build_crosswalk(t10: pd.DataFrame, t20: pd.DataFrame, overrides: pd.DataFram
     if still.any():
         rows = c10.loc[still, ["key", "name"]].astype(str).agg(" ".join, axis=1).tolist()
         raise CensusDataError(
-            "2010 counties with no 2020 unit (add them to crosswalk_2010_overrides.csv): " + "; ".join(rows)
+            "2010 counties with no 2020 unit (add them to crosswalk_2010_overrides.csv): "
+            + "; ".join(rows)
         )
-    c10.loc[c10["rule"].eq("code") & c10["adcode_2020"].eq(""), "rule"] = "excluded (province-administered)"
+    c10.loc[c10["rule"].eq("code") & c10["adcode_2020"].eq(""), "rule"] = (
+        "excluded (province-administered)"
+    )
     out = c10.rename(columns={"code": "code_2010", "name": "name_2010", "parent": "parent_2010"})
     cols = ["key", "code_2010", "name_2010", "parent_2010", "adcode_2020", "rule", "pop"]
     return out[cols].sort_values("key").reset_index(drop=True)

@@ -47,10 +47,14 @@ def unit_table(units: pd.DataFrame) -> pd.DataFrame:
     out = units.merge(en, on="adcode", how="left", suffixes=("", "_names"), validate="one_to_one")
     lacking = out[out["name_en"].isna() | out["name_en"].eq("")]
     if len(lacking):
-        raise CensusDataError(f"{UNIT_NAMES_FILE.name}: no English name for {lacking['adcode'].tolist()}")
+        raise CensusDataError(
+            f"{UNIT_NAMES_FILE.name}: no English name for {lacking['adcode'].tolist()}"
+        )
     renamed = out[out["name_zh"] != out["name_zh_names"]]
     if len(renamed):
-        raise CensusDataError(f"{UNIT_NAMES_FILE.name}: Chinese names differ from the census for {renamed['adcode'].tolist()}")
+        raise CensusDataError(
+            f"{UNIT_NAMES_FILE.name}: Chinese names differ from the census for {renamed['adcode'].tolist()}"
+        )
     out = out.merge(prov, on="province_zh", how="left", validate="many_to_one")
     if out["province_en"].isna().any():
         raise CensusDataError(f"{PROVINCE_NAMES_FILE.name}: a province has no English name")

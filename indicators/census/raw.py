@@ -27,7 +27,12 @@ FILE_CITY = "census_city_2010-2020_v1.csv"
 SHEET_2020 = "七普（年鉴）"
 SHEET_2010 = "Sheet1"
 
-MUNICIPALITIES = ("11", "12", "31", "50")  # province code prefixes of Beijing, Tianjin, Shanghai, Chongqing
+MUNICIPALITIES = (
+    "11",
+    "12",
+    "31",
+    "50",
+)  # province code prefixes of Beijing, Tianjin, Shanghai, Chongqing
 
 
 def _sexes(stem: str, sep: str, male: str = "男", female: str = "女") -> list[str]:
@@ -54,8 +59,11 @@ COLUMNS_2020: dict[str, list[str]] = {
     "pop": ["人口数_合计"],
     "urban": ["城镇人口"],
     "hh_pop": ["家庭户人口数"],
-    "edu_n": [c for k in ("未上过学", "学前教育", "小学", "初中", "高中", "大学专科", "本科及以上")
-              for c in _sexes(k, "_")],  # fmt: skip
+    "edu_n": [
+        c
+        for k in ("未上过学", "学前教育", "小学", "初中", "高中", "大学专科", "本科及以上")
+        for c in _sexes(k, "_")
+    ],  # fmt: skip
     "college": _sexes("大学专科", "_"),
     "bachelor": _sexes("本科及以上", "_"),
     "edu_years": ["平均受教育年限_合计"],
@@ -85,8 +93,11 @@ COLUMNS_2010: dict[str, list[str]] = {
     "pop": ["合计"],
     "urban": ["城镇人口"],
     "hh_pop": ["人口数"],  # population of family households (next to 户数)
-    "edu_n": [c for k in ("未上过学", "小学", "初中", "高中", "大学专科", "大学本科及以上")
-              for c in _sexes(k, "-")],  # fmt: skip
+    "edu_n": [
+        c
+        for k in ("未上过学", "小学", "初中", "高中", "大学专科", "大学本科及以上")
+        for c in _sexes(k, "-")
+    ],  # fmt: skip
     "college": _sexes("大学专科", "-"),
     "bachelor": _sexes("大学本科及以上", "-"),
     "edu_years": ["平均受教育年限（年）-合计"],
