@@ -505,6 +505,7 @@ def what_it_takes(
     units: Sequence[str] | None = None,
     unit_groups: dict | None = None,
     rtol: float = 1e-6,
+    codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """For each indicator, the smallest change of its raw value alone that lifts the unit by
     ``places`` ranks in the index (all else equal).
@@ -522,9 +523,12 @@ def what_it_takes(
     other units), the unit reaches rank :math:`\\le t` iff :math:`g(x) \\ge 0`. If
     :math:`g(x^*) < 0` the change is **infeasible** (even the group's best value does not
     suffice). Otherwise the smallest sufficient value is found by a safeguarded
-    false-position/bisection search on :math:`[x_0, x^*]`, keeping the bracket
-    :math:`g(lo) < 0 \\le g(hi)` and stopping when :math:`|hi - lo| \\le`
-    ``rtol`` :math:`\\cdot|x^* - x_0|`; ``required`` is :math:`hi`. This needs no smoothness
+    false-position search (Illinois variant, with bisection steps when the bracket shrinks
+    slowly) on :math:`[x_0, x^*]`, keeping the bracket :math:`g(lo) < 0 \\le g(hi)`; each new
+    upper end :math:`hi` is checked against :math:`hi - tol` (for the piecewise-linear
+    :math:`g` of min-max and arithmetic means this ends the search in a few pipeline runs).
+    It stops when :math:`|hi - lo| \\le tol =` ``rtol`` :math:`\\cdot|x^* - x_0|`;
+    ``required`` is :math:`hi`: it suffices, and :math:`hi - tol` does not. This needs no smoothness
     of :math:`g` (rank normalisation makes it a step function); it assumes that :math:`g` is
     non-decreasing in the improvement, which holds for the monotone normalisations and means;
     if outlier treatment makes it non-monotone the value found is *a* sufficient value, the
@@ -539,6 +543,8 @@ def what_it_takes(
         Ranks to gain; a target above rank 1 is clamped to rank 1.
     rtol : float
         Tolerance of the search, relative to :math:`|x^* - x_0|`.
+    codes : sequence of str, optional
+        Only these indicators (default: every indicator).
 
     Returns
     -------
@@ -555,6 +561,9 @@ def what_it_takes(
     if places < 1:
         raise ValueError("places must be at least 1")
     members = list(units) if units is not None else None
+    if members is not None:  # the pipeline restricts to the group first: do it once here
+        data = data.loc[data["adcode"].astype(str).isin([str(m) for m in members])]
+    data = data.reset_index(drop=True)
     base = run_pipeline(data, framework, config, units=members, unit_groups=unit_groups)
     scores = base.scores.loc[(base.scores["year"] == year) & (base.scores["adcode"] == adcode)]
     if scores.empty:
@@ -598,7 +607,7 @@ def what_it_takes(
             "note": note,
         }
 
-    for code in framework.indicators:
+    for code in framework.indicators if codes is None else codes:
         current = float(data.loc[mask, code].iloc[0]) if mask.any() else float("nan")
         nan = float("nan")
         if pd.isna(current_rank):
@@ -631,28 +640,37 @@ def what_it_takes(
         lo, hi = current, best
         g_lo = base_gap(target)  # < 0: the unit is not yet at the target rank
         tol = rtol * abs(best - current)
-        side = 0
-        for step in range(200):
-            if abs(hi - lo) <= tol:
+        sign = 1.0 if hi > lo else -1.0
+        side, slow = 0, 0
+        for _ in range(200):
+            width = abs(hi - lo)
+            if width <= tol:
                 break
-            # false position (Illinois variant) every other step, bisection otherwise
-            if step % 2 == 0 and np.isfinite(g_hi) and np.isfinite(g_lo) and g_hi != g_lo:
-                mid = hi - g_hi * (hi - lo) / (g_hi - g_lo)
-                if not (min(lo, hi) < mid < max(lo, hi)):
-                    mid = 0.5 * (lo + hi)
+            # Illinois false position; a bisection step when the bracket shrinks slowly
+            mid = 0.5 * (lo + hi)
+            if slow < 2 and np.isfinite(g_hi) and np.isfinite(g_lo) and g_hi != g_lo:
+                guess = hi - g_hi * (hi - lo) / (g_hi - g_lo)
+                if (guess - lo) * sign > 0 and (hi - guess) * sign > 0:
+                    mid = guess
             else:
-                mid = 0.5 * (lo + hi)
+                slow = 0
             mid_rank, g_mid = evaluate(mid)
             if g_mid >= 0:
                 hi, g_hi, hi_rank = mid, g_mid, mid_rank
-                if side == 1:
-                    g_lo /= 2.0
+                g_lo = g_lo / 2.0 if side == 1 else g_lo
                 side = 1
+                probe = hi - sign * tol  # is a value just below the new bound also enough?
+                if (probe - lo) * sign > 0:
+                    probe_rank, g_probe = evaluate(probe)
+                    if g_probe >= 0:
+                        hi, g_hi, hi_rank = probe, g_probe, probe_rank
+                    else:
+                        lo, g_lo = probe, g_probe
             else:
                 lo, g_lo = mid, g_mid
-                if side == -1:
-                    g_hi /= 2.0
+                g_hi = g_hi / 2.0 if side == -1 else g_hi
                 side = -1
+            slow = slow + 1 if abs(hi - lo) > 0.5 * width else 0
         rows.append(row(code, current, hi, hi_rank, True, ""))
     out = pd.DataFrame(rows, columns=columns)
     out["feasible"] = out["feasible"].astype(bool)
