@@ -228,3 +228,113 @@ def test_unknown_unit_or_year_raises():
         nearest_peers(_fake_result(scores), "u1", 1999)
     with pytest.raises(ValueError, match="u9"):
         strengths_weaknesses(_fake_result(scores), "u9", 2020)
+
+
+# ---------------------------------------------------------------------------- real pipeline
+@pytest.fixture(scope="module")
+def bundle():
+    from indicators import default_paths, load_data, load_framework, load_units, select_units
+
+    paths = default_paths()
+    framework = load_framework(paths["framework"])
+    data = load_data(paths["data"], framework)
+    yrd = select_units(load_units(paths["units"]), "yrd27")
+    return data, framework, yrd
+
+
+def _rank_with(data, framework, config, yrd, adcode, year, code, value) -> int:
+    from indicators import run_pipeline
+
+    trial = data.copy()
+    trial[code] = trial[code].astype(float)
+    trial.loc[(trial["adcode"] == adcode) & (trial["year"] == year), code] = value
+    scores = run_pipeline(trial, framework, config, units=yrd).scores
+    return int(scores.loc[(scores["adcode"] == adcode) & (scores["year"] == year), "rank"].iloc[0])
+
+
+@pytest.mark.parametrize(
+    ("config_kwargs", "places"),
+    [({}, 2), ({"normalise": "rank"}, 1), ({"aggregate": "geometric", "treat": "coinr"}, 1)],
+)
+def test_what_it_takes_required_value_is_just_enough(bundle, config_kwargs, places):
+    from indicators import Config, run_pipeline
+    from indicators.analysis import what_it_takes
+
+    data, framework, yrd = bundle
+    config = Config(**config_kwargs)
+    year = 2020
+    scores = run_pipeline(data, framework, config, units=yrd).scores
+    scores = scores.loc[scores["year"] == year].sort_values("rank")
+    adcode = scores["adcode"].iloc[9]
+    current_rank = int(scores["rank"].iloc[9])
+    codes = ["prof_tech_pct", "sci_emp_pct", "aged_pct", "edu_health_emp_pct", "fertility"]
+    out = what_it_takes(data, framework, config, adcode, year, places, units=yrd, codes=codes)
+    assert list(out.columns) == [
+        "code",
+        "current",
+        "required",
+        "change",
+        "change_pct",
+        "new_rank",
+        "feasible",
+        "note",
+    ]
+    assert list(out["code"]) == codes
+    assert out["feasible"].any()
+    target = current_rank - places
+    for row in out.itertuples():
+        direction = framework.direction(row.code)
+        if row.feasible:
+            assert row.change * direction > 0  # an improvement, in the right direction
+            assert row.change_pct == pytest.approx(100 * row.change / abs(row.current))
+            reached = _rank_with(data, framework, config, yrd, adcode, year, row.code, row.required)
+            assert reached <= target and reached == row.new_rank
+            # a bit less improvement does not suffice
+            smaller = row.required - 1e-4 * row.change
+            assert (
+                _rank_with(data, framework, config, yrd, adcode, year, row.code, smaller) > target
+            )
+        else:
+            assert row.note == "best value not enough" and np.isnan(row.required)
+            group = data.loc[(data["year"] == year) & data["adcode"].isin(yrd), row.code]
+            best = group.max() if direction > 0 else group.min()
+            assert _rank_with(data, framework, config, yrd, adcode, year, row.code, best) > target
+
+
+def test_what_it_takes_missing_indicator_and_first_place(bundle):
+    from indicators import Config, run_pipeline
+    from indicators.analysis import what_it_takes
+
+    data, framework, yrd = bundle
+    scores = run_pipeline(data, framework, Config(), units=yrd).scores
+    y2010 = scores.loc[scores["year"] == 2010].sort_values("rank")
+    adcode = y2010["adcode"].iloc[5]
+    out = what_it_takes(
+        data, framework, Config(), adcode, 2010, 1, units=yrd, codes=["ict_emp_pct"]
+    )
+    assert out.at[0, "note"] == "missing" and not out.at[0, "feasible"]
+    first = y2010["adcode"].iloc[0]
+    out = what_it_takes(data, framework, Config(), first, 2010, 1, units=yrd, codes=["edu_years"])
+    assert out.at[0, "note"] == "already first" and not out.at[0, "feasible"]
+
+
+def test_analysis_on_a_real_result(bundle):
+    from indicators import Config, run_pipeline
+
+    data, framework, yrd = bundle
+    result = run_pipeline(data, framework, Config(), units=yrd)
+    square = correlations(result, level_a=1)
+    assert square.shape == (19, 19)
+    np.testing.assert_allclose(np.diag(square.to_numpy()), 1.0)
+    assert correlations(result, 1, 3, form="long", with_parent=True).shape[0] == 19
+    alpha = cronbach_alpha(result)
+    assert list(alpha["code"]) == list(framework.children(framework.root))
+    assert alpha["alpha"].dropna().le(1).all()
+    pca = pca_variance(result, year=2020)
+    assert len(pca) == 19 and pca["cumulative"].iloc[-1] == pytest.approx(1.0)
+    adcode = result.scores["adcode"].iloc[0]
+    sw = strengths_weaknesses(result, adcode, 2020)
+    assert set(sw["kind"]) <= {"strength", "weakness"} and (sw["n"] == 27).all()
+    peers = nearest_peers(result, adcode, 2020)
+    assert len(peers) == 5 and peers["distance"].is_monotonic_increasing
+    assert adcode not in set(peers["adcode"])
