@@ -218,14 +218,14 @@ def _between_within(y: np.ndarray, labels: np.ndarray, levels: int) -> tuple[flo
     the choice has no effect.
     """
     N = y.shape[0]
-    onehot = np.zeros((N, levels))
-    onehot[np.arange(N), labels] = 1.0
-    counts = onehot.sum(axis=0)
-    used = counts > 0
-    onehot, counts = onehot[:, used], counts[used]
-    L = int(used.sum())
+    labels = np.asarray(labels)
+    order = np.argsort(labels, kind="stable")
+    ordered = labels[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(ordered)) + 1]
+    counts = np.diff(np.r_[starts, N]).astype(float)
+    L = starts.size  # levels that occur
     centred = y - y.mean(axis=0)
-    sums = onehot.T @ centred  # (L, units)
+    sums = np.add.reduceat(centred[order], starts, axis=0)  # (L, units), no BLAS
     ss_b = (sums**2 / counts[:, None]).sum(axis=0)
     ss_t = (centred**2).sum(axis=0)
     if L < 2 or N <= L:
