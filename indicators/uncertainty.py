@@ -396,6 +396,8 @@ def uncertainty(
     if problems:
         raise ValidationError(problems)
     members = list(units) if units is not None else None
+    if members is not None:  # the pipeline restricts to the group first: do it once here
+        data = data.loc[data["adcode"].astype(str).isin([str(m) for m in members])]
     nominal = run_pipeline(data, framework, config, units=members, unit_groups=unit_groups)
     tree = build_tree(framework)
     codes = tree.codes
