@@ -35,7 +35,7 @@ if intervals is not None:
         c3.metric(t("rank_interval", lang), f"{iv['p05'].iloc[0]:.0f} – {iv['p95'].iloc[0]:.0f}")
 
 # 4. Radar against the group median, and the score breakdown
-dims = fw.children(root)
+dims = list(fw.children(root))
 left, right = st.columns(2)
 with left:
     st.subheader(t("dimensions_vs_median", lang))

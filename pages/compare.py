@@ -30,7 +30,7 @@ if len(chosen) < 2:
     st.stop()
 
 # 2. Radar of the five dimensions
-dims = fw.children(root)
+dims = list(fw.children(root))
 indexed = scores.set_index("adcode")
 st.subheader(t("dimensions", lang))
 st.plotly_chart(

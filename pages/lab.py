@@ -9,7 +9,7 @@ from ui.i18n import t
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
 root = fw.root
-dims = fw.children(root)
+dims = list(fw.children(root))
 names = views.names_map(ctx.dataset.units, lang)
 
 # 1. Title

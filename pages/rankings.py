@@ -29,7 +29,7 @@ if table[root].isna().all():
     st.stop()
 
 # 3. Ranking table (click a row to open the city)
-dims = fw.children(root)
+dims = list(fw.children(root))
 column_config = {
     "adcode": None,
     "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width="small"),

@@ -42,7 +42,20 @@ class Context:
 
 
 def current() -> Context:
-    """The context set up by the entry script for this rerun."""
+    """The context set up by the entry script for this rerun.
+
+    Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until ``st.navigation`` has
+    run once in the process, it executes a page file directly, without ``dashboard.py`` (this
+    happens on the first request of a fresh server to a deep link such as ``/city``, and on
+    every AppTest rerun). The page would then see no sidebar and a stale context, so we switch
+    the legacy mode off and rerun through the entry script. ``uses_pages_directory`` is the
+    flag ``st.navigation`` itself clears (streamlit/commands/navigation.py).
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
     return st.session_state[_CTX]
 
 
@@ -59,8 +72,15 @@ def setup() -> Context:
         _init_from_link(options, link=st.session_state.get("_dataset_key") is None)
         st.session_state["_dataset_key"] = dataset.key
 
+    # Widget values vanish if a run skipped the sidebar (see ``current``): restore the last ones.
+    for key, value in st.session_state.get("_selections", {}).items():
+        if st.session_state.get(key) is None:
+            st.session_state[key] = list(value) if key == "members" else value
     lang = _sidebar(dataset, options)
-    selections = {key: st.session_state.get(key, options.default(key)) for key in state.SHARED_KEYS}
+    selections = {}
+    for key in state.SHARED_KEYS:
+        value = st.session_state.get(key)
+        selections[key] = options.default(key) if value is None else value
     selections["members"] = tuple(selections["members"] or ())
     try:
         members = loaders.members_for(dataset, selections)
@@ -72,6 +92,7 @@ def setup() -> Context:
         members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
     _write_link(selections, options)
+    st.session_state["_selections"] = dict(selections)
     ctx = Context(lang, selections, dataset, options, members, config)
     st.session_state[_CTX] = ctx
     return ctx

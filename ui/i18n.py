@@ -254,6 +254,8 @@ STRINGS: dict[str, tuple[str, str]] = {
         "places, all else equal, recomputing the whole index.",
     ),
     "your_build": ("你的方案", "Your build"),
+    "cronbach": ("Cronbach's α（各维度内部一致性）", "Cronbach's alpha (consistency within each dimension)"),
+    "pca": ("主成分方差占比（全部指标）", "PCA explained variance (all indicators)"),
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",
@@ -261,7 +263,7 @@ STRINGS: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str, **fmt: object) -> str:
+def t(key: str, lang: str, /, **fmt: object) -> str:
     """Text for ``key`` in ``lang`` ("zh" or "en"), with ``str.format`` fields filled in."""
     zh, en = STRINGS[key]
     text = en if lang == "en" else zh

@@ -47,7 +47,7 @@ def ranking_table(
     scores = year_scores(result, year)
     names = names_map(units, lang)
     root = framework.root
-    dims = framework.children(root)
+    dims = list(framework.children(root))
     table = pd.DataFrame(
         {
             "adcode": scores["adcode"],
