@@ -235,3 +235,12 @@ def test_first_order_shares_known_answers():
     # a pure function of a is fully explained by it
     exact = first_order_shares(np.repeat(a[:, None], 3, axis=1).astype(float), {"a": [(a, 3)]})
     assert exact.set_index("choice").at["a", "share"] == pytest.approx(1.0)
+
+
+def test_package_attribute_is_callable_after_importing_the_submodule(bundle):
+    import indicators
+    import indicators.uncertainty  # noqa: F401  (binds indicators.uncertainty to the module)
+
+    data, framework, yrd = bundle
+    result = indicators.uncertainty(data, framework, Config(), n=3, units=yrd)
+    assert isinstance(result, UncertaintyResult)
