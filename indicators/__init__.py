@@ -50,3 +50,9 @@ def __getattr__(name: str) -> Any:
 
 def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))
+
+
+# ``uncertainty`` names both a submodule and its main function. Importing the submodule anywhere
+# would rebind the package attribute to the module, so bind the function eagerly (the submodule
+# is then already loaded and later imports leave the attribute alone).
+from indicators.uncertainty import UncertaintyResult, uncertainty  # noqa: E402

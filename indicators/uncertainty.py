@@ -44,8 +44,6 @@ index).
 
 from __future__ import annotations
 
-import sys
-import types
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -612,14 +610,3 @@ def uncertainty(
         vary=vary,
     )
 
-
-class _CallableModule(types.ModuleType):
-    """Makes ``indicators.uncertainty(...)`` call the function even when the submodule was
-    imported first (``import indicators.uncertainty`` binds the package attribute
-    ``uncertainty`` to this module, shadowing the lazy export of the function of that name)."""
-
-    def __call__(self, *args: Any, **kwargs: Any) -> UncertaintyResult:
-        return uncertainty(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
