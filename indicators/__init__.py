@@ -55,4 +55,4 @@ def __dir__() -> list[str]:
 # ``uncertainty`` names both a submodule and its main function. Importing the submodule anywhere
 # would rebind the package attribute to the module, so bind the function eagerly (the submodule
 # is then already loaded and later imports leave the attribute alone).
-from indicators.uncertainty import UncertaintyResult, uncertainty  # noqa: E402
+from indicators.uncertainty import UncertaintyResult, uncertainty  # noqa: E402, F401
