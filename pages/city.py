@@ -46,6 +46,7 @@ with left:
                 t("group_median", lang): scores[dims].median(),
             },
             axis_labels=[fw.name(d, lang) for d in dims],
+            reference=t("group_median", lang),
         ),
         width="stretch",
         key="radar",
@@ -60,9 +61,9 @@ with right:
         st.plotly_chart(
             figures.contributions(
                 breakdown,
-                label="label",
-                contribution="points",
-                group="level_label",
+                dimension="dimension",
+                indicator="indicator",
+                points="points",
                 x_title=t("points", lang),
             ),
             width="stretch",

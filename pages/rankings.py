@@ -37,11 +37,10 @@ column_config = {
     root: st.column_config.ProgressColumn(
         fw.name(root, lang), min_value=0, max_value=100, format="%.1f"
     ),
-    "median_rank": st.column_config.NumberColumn(
-        t("median_rank", lang), format="%.0f", width="small"
-    ),
-    "p05": st.column_config.NumberColumn(t("p05", lang), format="%.0f", width="small"),
-    "p95": st.column_config.NumberColumn(t("p95", lang), format="%.0f", width="small"),
+    "interval": st.column_config.TextColumn(t("rank_interval", lang), width="small"),
+    "median_rank": None,
+    "p05": None,
+    "p95": None,
 }
 for dim in dims:
     column_config[dim] = st.column_config.NumberColumn(fw.name(dim, lang), format="%.1f")

@@ -120,60 +120,87 @@ def distribution(
     return _layout(fig, height=220)
 
 
+PALETTE = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#f39c12", "#16a085"]
+
+
 def radar(
-    series: dict[str, pd.Series], *, axis_labels: list[str], range_max: float = 100
+    series: dict[str, pd.Series],
+    *,
+    axis_labels: list[str],
+    reference: str | None = None,
+    range_max: float = 100,
 ) -> go.Figure:
-    """Radar of several profiles (e.g. a city against the group median) on the same axes."""
+    """Radar of several profiles on the same axes; ``reference`` (e.g. the group median) is
+    drawn as a grey dotted line, the others in distinct colours, the first one filled."""
     fig = go.Figure()
-    palette = [ACCENT, MUTED, "#2980b9", "#27ae60", "#8e44ad", "#f39c12", "#16a085"]
+    colour = iter(PALETTE * 2)
     for i, (label, values) in enumerate(series.items()):
         r = list(values.to_numpy(dtype=float))
+        is_ref = label == reference
         fig.add_trace(
             go.Scatterpolar(
                 r=r + r[:1],
                 theta=axis_labels + axis_labels[:1],
                 name=label,
                 line=dict(
-                    color=palette[i % len(palette)],
-                    width=3 if i == 0 else 2,
-                    dash="dot" if label and i == 1 and len(series) == 2 else None,
+                    color=MUTED if is_ref else next(colour),
+                    width=2 if is_ref else 2.5,
+                    dash="dot" if is_ref else None,
                 ),
-                fill="toself" if i == 0 else None,
-                opacity=0.85,
+                fill="toself" if i == 0 and not is_ref else None,
+                opacity=0.9,
                 hovertemplate="%{theta}: %{r:.1f}<extra>" + label + "</extra>",
             )
         )
     fig.update_layout(
         polar=dict(
-            radialaxis=dict(range=[0, range_max], gridcolor="#ddd"),
-            angularaxis=dict(gridcolor="#ddd"),
+            radialaxis=dict(
+                range=[0, range_max], gridcolor="#ddd", angle=90, tickfont=dict(size=10)
+            ),
+            angularaxis=dict(gridcolor="#ddd", direction="clockwise"),
         ),
-        legend=dict(orientation="h", y=-0.1),
+        legend=dict(orientation="h", y=-0.12),
     )
-    return _layout(fig, height=420)
+    fig = _layout(fig, height=440)
+    fig.update_layout(margin=dict(l=90, r=90, t=30, b=30))  # room for long axis labels
+    return fig
 
 
 def contributions(
-    frame: pd.DataFrame, *, label: str, contribution: str, group: str, x_title: str
+    frame: pd.DataFrame, *, dimension: str, indicator: str, points: str, x_title: str
 ) -> go.Figure:
-    """Stacked horizontal bar: how much each part contributes to the index (points)."""
+    """One bar per dimension, split into its indicators: index points each one contributes.
+
+    The bars add up to the index score (weighted arithmetic mean at every level)."""
     fig = go.Figure()
+    colours = {d: PALETTE[i % len(PALETTE)] for i, d in enumerate(dict.fromkeys(frame[dimension]))}
     for _, row in frame.iterrows():
         fig.add_trace(
             go.Bar(
-                x=[row[contribution]],
-                y=[row[group]],
-                name=row[label],
+                x=[row[points]],
+                y=[row[dimension]],
                 orientation="h",
-                text=row[label],
-                textposition="inside",
-                insidetextanchor="middle",
-                hovertemplate=f"{row[label]}: %{{x:.2f}}<extra></extra>",
+                name=row[indicator],
+                marker=dict(color=colours[row[dimension]], line=dict(color="white", width=1.5)),
+                hovertemplate=f"{row[indicator]}: %{{x:.2f}}<extra>{row[dimension]}</extra>",
             )
         )
+    totals = frame.groupby(dimension, sort=False)[points].sum()
+    fig.add_trace(
+        go.Scatter(
+            x=totals.to_numpy(),
+            y=totals.index,
+            mode="text",
+            text=[f"  {v:.1f}" for v in totals],
+            textposition="middle right",
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     fig.update_layout(barmode="stack", showlegend=False)
-    fig.update_xaxes(title=x_title, gridcolor="#eee")
-    return _layout(fig, height=120 + 40 * frame[group].nunique())
+    fig.update_xaxes(title=x_title, gridcolor="#eee", range=[0, max(totals.max() * 1.2, 1)])
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, height=90 + 48 * len(totals))
 
 
 def rank_change(
@@ -220,7 +247,13 @@ def rank_change(
             marker=dict(color=ACCENT, size=10),
         )
     )
-    fig.update_xaxes(range=[n + 0.5, 0.5], dtick=max(1, n // 10), gridcolor="#eee")
+    fig.update_xaxes(
+        range=[n + 0.5, 0.5],
+        dtick=max(1, n // 10),
+        gridcolor="#eee",
+        side="top",
+        showticklabels=True,
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
     return _layout(fig, height=max(300, 22 * len(data) + 80))
@@ -267,34 +300,10 @@ def rank_intervals(
             marker=dict(color=ACCENT, size=9),
         )
     )
-    fig.update_xaxes(range=[n + 0.5, 0.5], title=labels["axis"], gridcolor="#eee")
+    fig.update_xaxes(range=[n + 0.5, 0.5], title=labels["axis"], gridcolor="#eee", side="top")
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
     return _layout(fig, height=max(300, 22 * len(data) + 80))
-
-
-def parallel(
-    frame: pd.DataFrame,
-    *,
-    columns: list[str],
-    labels: list[str],
-    color: list[int],
-    names: list[str],
-) -> go.Figure:
-    """Parallel coordinates of several units over the same axes (0–100 scores)."""
-    dims = [
-        dict(label=lab, values=frame[col], range=[0, 100])
-        for col, lab in zip(columns, labels, strict=True)
-    ]
-    fig = go.Figure(
-        go.Parcoords(
-            line=dict(color=color, colorscale="Turbo", showscale=False),
-            dimensions=dims,
-            labelangle=-20,
-            labelside="top",
-        )
-    )
-    return _layout(fig, height=420)
 
 
 def sunburst(table: pd.DataFrame, *, labels: str, weight: str) -> go.Figure:

@@ -118,8 +118,9 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Geometric and harmonic means have no additive breakdown; choose the arithmetic mean to see contributions.",
     ),
     "breakdown_note": (
-        "每个维度的贡献 = 维度权重 × 维度得分（单位：指数点）。",
-        "Each dimension's contribution = its weight × its score (index points).",
+        "每段为一个指标贡献的指数点 = 指标得分 × 其到总指数路径上的（重新归一化的）权重之积；各段相加等于指数得分。",
+        "Each segment is the index points an indicator contributes = its score × the product of the (renormalised) "
+        "weights on its path to the index; the segments add up to the index score.",
     ),
     "change": ("变化", "Change"),
     "change_note": (
@@ -254,7 +255,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "places, all else equal, recomputing the whole index.",
     ),
     "your_build": ("你的方案", "Your build"),
-    "cronbach": ("Cronbach's α（各维度内部一致性）", "Cronbach's alpha (consistency within each dimension)"),
+    "cronbach": (
+        "Cronbach's α（各维度内部一致性）",
+        "Cronbach's alpha (consistency within each dimension)",
+    ),
     "pca": ("主成分方差占比（全部指标）", "PCA explained variance (all indicators)"),
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",

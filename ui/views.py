@@ -61,6 +61,14 @@ def ranking_table(
     if intervals is not None and len(intervals):
         iv = intervals.loc[intervals["year"] == year, ["adcode", "median_rank", "p05", "p95"]]
         table = table.merge(iv, on="adcode", how="left")
+        table.insert(
+            4,
+            "interval",
+            [
+                f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) and pd.notna(hi) else ""
+                for lo, hi in zip(table["p05"], table["p95"], strict=True)
+            ],
+        )
     return table.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
 
 
@@ -99,34 +107,47 @@ def indicator_profile(
 def contributions(
     result, framework: Framework, adcode: str, year: int, lang: str
 ) -> pd.DataFrame | None:
-    """Points each dimension contributes to the index, and each indicator to its dimension.
+    """Index points each indicator contributes, grouped by dimension.
 
-    For a weighted arithmetic mean the index is Σ w_d · s_d, so w_d · s_d (with the weights
-    renormalised over the children present) is an exact additive breakdown. Geometric and
-    harmonic means have no additive breakdown: ``None`` is returned and the page says so.
+    With a weighted arithmetic mean at every level, a node's score is
+    :math:`S_p = \\sum_c \\tilde w_c S_c`, where :math:`\\tilde w_c` are the weights of the
+    children present, renormalised to sum to 1. Unrolling the tree, the index equals
+    :math:`\\sum_i f_i s_i` over indicators, with :math:`f_i` the product of the renormalised
+    weights on the path from the root, so :math:`f_i s_i` is an exact additive breakdown.
+    Geometric and harmonic means have none: ``None`` is returned and the page says so.
     """
-    if result.config.aggregate != "arithmetic" or result.config.aggregate_by_level:
+    config = result.config
+    if config.aggregate != "arithmetic" or any(
+        m != "arithmetic" for _, m in config.aggregate_by_level
+    ):
         return None
-    scores = result.scores.loc[
-        (result.scores["adcode"] == adcode) & (result.scores["year"] == year)
-    ]
-    if scores.empty:
+    row = result.scores.loc[(result.scores["adcode"] == adcode) & (result.scores["year"] == year)]
+    if row.empty or pd.isna(row[framework.root].iloc[0]):
         return None
-    row = scores.iloc[0]
-    weights = result.weights.set_index("code")["weight"]
-    rows = []
+    row = row.iloc[0]
+    weight = result.weights.set_index("code")["weight"]
     root = framework.root
-    for level_code, level_label in ((root, framework.name(root, lang)),):
-        children = [c for c in framework.children(level_code) if pd.notna(row.get(c))]
-        total = sum(float(weights[c]) for c in children)
+    rows: list[dict] = []
+
+    def walk(code: str, factor: float, dimension: str | None) -> None:
+        children = [c for c in framework.children(code) if pd.notna(row.get(c))]
+        total = sum(float(weight[c]) for c in children)
         for child in children:
-            rows.append(
-                {
-                    "label": framework.name(child, lang),
-                    "level_label": level_label,
-                    "points": float(weights[child]) / total * float(row[child]) if total else 0.0,
-                }
-            )
+            share = factor * float(weight[child]) / total if total else 0.0
+            dim = dimension or child
+            if framework.level(child) == 1:
+                rows.append(
+                    {
+                        "dimension": framework.name(dim, lang),
+                        "indicator": framework.name(child, lang),
+                        "code": child,
+                        "points": share * float(row[child]),
+                    }
+                )
+            else:
+                walk(child, share, dim)
+
+    walk(root, 1.0, None)
     return pd.DataFrame(rows)
 
 
@@ -252,7 +273,7 @@ def compare_table(
         for a in chosen[1:]:
             row[f"Δ {names.get(a, a)}"] = raw.at[a, code] - raw.at[first, code]
         rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).round(2)
 
 
 def compare_scores_long(

@@ -98,7 +98,7 @@ def browser():
             executable_path=CHROMIUM,
             headless=True,
             args=ARGS,
-            viewport={"width": 1400, "height": 1000},
+            viewport={"width": 1400, "height": 2400},
             locale="zh-CN",
         )
         yield context
@@ -144,7 +144,7 @@ def test_rankings_and_language_switch(server, page):
     page.goto(f"{server}/rankings")
     settle(page, "排名")
     shot(page, "rankings_zh")
-    page.get_by_role("button", name="English").click()
+    page.get_by_text("English", exact=True).click()
     settle(page, "Rankings")
     assert "lang=en" in page.url
     shot(page, "rankings_en")
