@@ -73,6 +73,17 @@ def test_language_switch_translates_titles_and_names():
     assert at.query_params["lang"] == "en"
 
 
+def test_group_choice_survives_language_switch():
+    at = run()
+    at.sidebar.selectbox(key="_w_group_zh").set_value("yrd41").run()
+    assert len(at.dataframe[0].value) == 41
+    at.sidebar.segmented_control[0].set_value("en").run()
+    assert not at.exception
+    assert at.sidebar.selectbox(key="_w_group_en").value == "yrd41"
+    assert len(at.dataframe[0].value) == 41
+    assert at.query_params["group"] == "yrd41"
+
+
 def test_peer_group_all_cities():
     at = run(params={"group": "all"})
     assert len(at.dataframe[0].value) == len(UNITS)
@@ -102,7 +113,7 @@ def test_city_profile_shows_name_in_both_languages():
 def test_city_choice_changes_profile():
     at = run("city")
     hangzhou = "330100"
-    at.selectbox(key="_w_city").set_value(hangzhou).run()
+    at.selectbox(key="_w_city_zh").set_value(hangzhou).run()
     assert not at.exception
     assert "杭州市" in " ".join(h.value for h in at.header)
 

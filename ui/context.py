@@ -17,6 +17,7 @@ from indicators import Config, ValidationError
 from ui import loaders, state
 from ui.i18n import LANGS, t
 from ui.labels import method_label, unit_name
+from ui.views import names_map
 
 _CTX = "_context"
 
@@ -128,26 +129,37 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
     for message in st.session_state.pop("_link_notices", []):
         st.warning(message, icon=":material/link_off:")
 
-    sb.selectbox(
+    _bound(
+        sb.selectbox,
+        "group",
         t("peer_group", lang),
         options.groups,
-        key="group",
-        format_func=lambda g: t(f"group_{g}", lang),
+        lambda g: t(f"group_{g}", lang),
+        lang,
+        options.default("group"),
     )
     group = st.session_state.get("group")
     if group == "province":
-        sb.selectbox(
+        _bound(
+            sb.selectbox,
+            "prov",
             t("province", lang),
             options.provinces,
-            key="prov",
-            format_func=lambda p: _province_label(dataset, p, lang),
+            lambda p: _province_label(dataset, p, lang),
+            lang,
+            options.default("prov"),
         )
     elif group == "custom":
-        sb.multiselect(
+        names = names_map(dataset.units, lang)
+        _bound(
+            sb.multiselect,
+            "members",
             t("custom_members", lang),
             sorted(options.adcodes),
-            key="members",
-            format_func=lambda a: unit_name(dataset.units, a, lang),
+            lambda a: names.get(a, a),
+            lang,
+            [],
+            multi=True,
             max_selections=400,
         )
     if len(options.years) > 1:
@@ -160,15 +172,56 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             ("treat", "treat"),
             ("imp", "impute"),
         ):
-            st.selectbox(
+            _bound(
+                st.selectbox,
+                key,
                 t(label, lang),
                 options.choices(key),
-                key=key,
-                format_func=lambda m, k=key: method_label(k, m, lang),
+                lambda m, k=key: method_label(k, m, lang),
+                lang,
+                options.default(key),
             )
     sb.caption(f"{t('data_source', lang)}: {dataset.label(lang)}")
     sb.caption(t("share_link", lang))
     return lang
+
+
+def _bound(
+    widget,
+    key: str,
+    label: str,
+    choices,
+    format_func,
+    lang: str,
+    default,
+    *,
+    multi: bool = False,
+    **kwargs,
+) -> None:
+    """A widget whose labels depend on the language, bound to the session value ``key``.
+
+    Streamlit keeps a widget's value as its *displayed label*; after a language switch the old
+    label matches no option. So the widget key carries the language (a fresh widget per
+    language), and the value itself lives under ``key``, copied back by the change callback.
+    """
+    value = st.session_state.get(key)
+    if multi:
+        value = [v for v in (value or []) if v in choices]
+    elif value not in choices:
+        value = default
+    st.session_state[key] = value
+    widget_key = f"_w_{key}_{lang}"
+    if st.session_state.get(widget_key) != value:
+        st.session_state[widget_key] = value
+    widget(
+        label,
+        choices,
+        key=widget_key,
+        format_func=format_func,
+        on_change=_copy,
+        args=(widget_key, key),
+        **kwargs,
+    )
 
 
 def _province_label(dataset: loaders.Dataset, province_zh: str, lang: str) -> str:
@@ -208,7 +261,7 @@ def choose_one(
         wanted = None
     value = wanted if wanted is not None else choices[0]
     st.session_state[key] = value
-    widget = f"_w_{key}"
+    widget = f"_w_{key}_{lang}"  # labels depend on the language: see ``_bound``
     if st.session_state.get(widget) != value:
         st.session_state[widget] = value
     where.selectbox(
@@ -238,7 +291,7 @@ def choose_many(
         wanted = valid
     value = list(wanted) if wanted else list(default)
     st.session_state[key] = value
-    widget = f"_w_{key}"
+    widget = f"_w_{key}_{lang}"  # labels depend on the language: see ``_bound``
     if st.session_state.get(widget) != value:
         st.session_state[widget] = value
     where.multiselect(

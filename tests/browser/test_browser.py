@@ -147,6 +147,8 @@ def test_rankings_and_language_switch(server, page):
     page.get_by_text("English", exact=True).click()
     settle(page, "Rankings")
     assert "lang=en" in page.url
+    # the peer-group box shows its English label, not the stale Chinese one
+    playwright_api.expect(page.get_by_text("YRD central 27 cities").first).to_be_visible()
     shot(page, "rankings_en")
 
 
