@@ -74,7 +74,7 @@ with right:
 
 # 5. Strengths and weaknesses
 st.subheader(t("strengths_weaknesses", lang))
-profile = views.indicator_profile(result, fw, adcode, year, lang)
+profile = views.indicator_profile(result, fw, adcode, year, lang, ctx.dataset.notes)
 sw = loaders.strengths_weaknesses(ctx.dataset, ctx.config, ctx.members, adcode, year, k=3)
 s_col, w_col = st.columns(2)
 for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness", "weaknesses")):
@@ -87,7 +87,9 @@ for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness"
 
 with st.expander(t("all_indicators", lang)):
     st.dataframe(
-        profile.drop(columns=["code", "parent", "direction"]),
+        profile.drop(columns=["code", "parent", "direction"]).round(
+            {"raw": 2, "score": 1, "group_median_raw": 2}
+        ),
         hide_index=True,
         width="stretch",
         column_config=views.profile_columns(lang),

@@ -58,5 +58,7 @@ st.caption(t("audit_note", lang))
 
 # 5. Data coverage
 st.subheader(t("coverage", lang))
-st.dataframe(views.coverage_table(result, fw, lang), hide_index=True, width="stretch")
+st.dataframe(
+    views.coverage_table(result, fw, lang, ctx.dataset.notes), hide_index=True, width="stretch"
+)
 st.caption(t("coverage_note", lang))

@@ -159,8 +159,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "correlations_title": ("指标相关系数（Pearson）", "Indicator correlations (Pearson)"),
     "coverage": ("数据覆盖", "Data coverage"),
     "coverage_note": (
-        "表中为各年份缺失值个数（当前比较范围）。缺失原因见数据来源说明 data/SOURCES.md。",
-        "Missing values per year in the current group. Reasons are in data/SOURCES.md.",
+        "各年份为缺失值个数 / 城市数（当前比较范围）。指标来源与计算方法见 data/SOURCES.md。",
+        "Per year: missing values / cities in the current group. Sources and formulas are in data/SOURCES.md.",
     ),
     "cumulative": ("累计", "Cumulative"),
     "current": ("当前值", "Current"),
@@ -260,6 +260,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Cronbach's alpha (consistency within each dimension)",
     ),
     "pca": ("主成分方差占比（全部指标）", "PCA explained variance (all indicators)"),
+    "missing_reason": ("缺失原因", "Why missing"),
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",

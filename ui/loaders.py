@@ -36,6 +36,7 @@ class Dataset:
     geo: dict | None
     label_zh: str
     label_en: str
+    notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -50,7 +51,15 @@ def bundled_dataset() -> Dataset:
     units = indicators.load_units(paths["units"])
     geo_path = Path(paths["geo"])
     geo = json.loads(geo_path.read_text(encoding="utf-8")) if geo_path.exists() else None
-    return Dataset("bundled", framework, data, units, geo, "内置普查数据", "Bundled census data")
+    notes_path = ROOT / "data" / "missing_notes.csv"
+    notes = (
+        pd.read_csv(notes_path, dtype={"adcode": str, "year": "Int64"})
+        if notes_path.exists()
+        else None
+    )
+    return Dataset(
+        "bundled", framework, data, units, geo, "内置普查数据", "Bundled census data", notes
+    )
 
 
 def current_dataset() -> Dataset:

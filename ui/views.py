@@ -73,9 +73,15 @@ def ranking_table(
 
 
 def indicator_profile(
-    result, framework: Framework, adcode: str, year: int, lang: str
+    result,
+    framework: Framework,
+    adcode: str,
+    year: int,
+    lang: str,
+    notes: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per indicator for a unit: raw value, normalised score, rank, group median."""
+    """One row per indicator for a unit: raw value, normalised score, rank, group median, and
+    the reason when the value is missing."""
     raw = result.raw.loc[result.raw["year"] == year]
     norm = result.normalised.loc[result.normalised["year"] == year]
     ranks = result.ranks.loc[result.ranks["year"] == year]
@@ -99,6 +105,9 @@ def indicator_profile(
                 "n": n,
                 "group_median_raw": float(raw[code].median()),
                 "direction": framework.direction(code),
+                "note": ""
+                if len(r) and pd.notna(r.iloc[0])
+                else missing_reason(notes, code, year, adcode, lang),
             }
         )
     return pd.DataFrame(rows)
@@ -155,7 +164,7 @@ def strengths_table(sw: pd.DataFrame, profile: pd.DataFrame, kind: str) -> pd.Da
     """Rows of the profile for the strengths (or weaknesses) the engine found."""
     codes = list(sw.loc[sw["kind"] == kind, "code"]) if len(sw) else []
     part = profile.set_index("code").loc[codes].reset_index() if codes else profile.iloc[0:0]
-    return part[["indicator", "raw", "unit", "rank", "n"]]
+    return part[["indicator", "raw", "unit", "rank", "n"]].round({"raw": 2})
 
 
 def profile_columns(lang: str) -> dict:
@@ -170,6 +179,7 @@ def profile_columns(lang: str) -> dict:
         "rank": t("rank", lang),
         "n": t("n_units", lang),
         "group_median_raw": t("group_median", lang),
+        "note": t("missing_reason", lang),
     }
 
 
@@ -203,7 +213,7 @@ def change_table(
             t("change", lang): rank_b - rank_a,
         }
     )
-    return pd.DataFrame(rows)
+    return pd.DataFrame(rows).round(1)
 
 
 def absent_indicators(result, framework: Framework, year: int, lang: str) -> str:
@@ -387,27 +397,28 @@ def pca_table(pca: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
-def coverage_table(result, framework: Framework, lang: str) -> pd.DataFrame:
-    """Missing values per indicator and year within the group."""
+def coverage_table(
+    result, framework: Framework, lang: str, notes: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Missing values per indicator (rows) and year (columns) within the group, with reasons."""
     from ui.i18n import t
 
     raw = result.raw
+    years = sorted(int(y) for y in raw["year"].unique())
     rows = []
-    for year, part in raw.groupby("year"):
-        for code in framework.indicators:
-            if code in part.columns:
-                rows.append(
-                    {
-                        t("year", lang): int(year),
-                        t("indicator", lang): framework.name(code, lang),
-                        t("present", lang): int(part[code].notna().sum()),
-                        t("missing", lang): int(part[code].isna().sum()),
-                    }
-                )
-    table = pd.DataFrame(rows)
-    return table.pivot_table(
-        index=t("indicator", lang), columns=t("year", lang), values=t("missing", lang), sort=False
-    ).reset_index()
+    for code in framework.indicators:
+        if code not in raw.columns:
+            continue
+        row: dict[str, object] = {t("indicator", lang): framework.name(code, lang)}
+        reasons: list[str] = []
+        for year in years:
+            part = raw.loc[raw["year"] == year]
+            missing = part.loc[part[code].isna(), "adcode"]
+            row[f"{year}"] = f"{len(missing)} / {len(part)}"
+            reasons += [missing_reason(notes, code, year, a, lang) for a in missing]
+        row[t("missing_reason", lang)] = "; ".join(dict.fromkeys(r for r in reasons if r))
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
@@ -416,3 +427,22 @@ def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Data
     out = frame.copy()
     out.insert(1, t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
     return out
+
+
+def missing_reason(notes: pd.DataFrame | None, code: str, year: int, adcode: str, lang: str) -> str:
+    """Why a value is missing (``data/missing_notes.csv``), or "" when no note applies.
+
+    A note applies when its code matches and its year and adcode are empty or equal; the note
+    naming a specific unit wins over one for every unit.
+    """
+    if notes is None or notes.empty:
+        return ""
+    hit = notes.loc[
+        (notes["code"] == code)
+        & (notes["year"].isna() | (notes["year"] == year))
+        & (notes["adcode"].isna() | (notes["adcode"] == adcode))
+    ]
+    if hit.empty:
+        return ""
+    hit = hit.assign(_specific=hit["adcode"].notna()).sort_values("_specific", ascending=False)
+    return str(hit.iloc[0]["reason_en" if lang == "en" else "reason_zh"])
