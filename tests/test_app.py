@@ -197,9 +197,16 @@ def test_upload_broken_file_lists_every_problem():
 
 def test_missing_values_show_their_reason():
     at = run("city", params={"city": "310000", "year": "2010"})
-    profile = next(d.value for d in at.dataframe if "缺失原因" in d.value.columns)
+    profile = next(d.value for d in at.dataframe if "note" in d.value.columns)
     ict = profile.loc[profile["indicator"].str.contains("信息")].iloc[0]
     assert pd.isna(ict["raw"]) and "2010" in ict["note"]
     at = run("methodology", params={"group": "all"})
     coverage = next(d.value for d in at.dataframe if "缺失原因" in d.value.columns)
     assert coverage["缺失原因"].str.contains("三沙").any()
+
+
+@pytest.mark.parametrize("page", ["rankings", "city", "compare", "lab", "methodology", "data"])
+@pytest.mark.parametrize("params", [{"year": "2010"}, {"group": "all", "lang": "en"}])
+def test_every_page_runs_for_2010_and_for_all_cities(page, params):
+    at = run(page, params=params)
+    assert at.title[0].value

@@ -6,7 +6,7 @@ Indicator and dimension names never appear here: they come from the framework fi
 
 from __future__ import annotations
 
-import math
+import pandas as pd
 
 LANGS = ("zh", "en")
 DEFAULT_LANG = "zh"
@@ -277,14 +277,14 @@ def t(key: str, lang: str, /, **fmt: object) -> str:
 
 def fmt_number(value: float | None, lang: str, digits: int = 1) -> str:
     """A number for display: thousands separators, fixed decimals, missing shown as missing."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or pd.isna(value):
         return t("missing", lang)
-    return f"{value:,.{digits}f}"
+    return f"{float(value):,.{digits}f}"
 
 
 def fmt_rank(rank: float | None, n: int | None, lang: str) -> str:
     """A rank as "3 / 27" (English) or "第 3 / 27 名" (Chinese)."""
-    if rank is None or (isinstance(rank, float) and math.isnan(rank)):
+    if rank is None or pd.isna(rank):
         return t("missing", lang)
     r = int(rank)
     if lang == "en":

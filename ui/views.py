@@ -26,6 +26,13 @@ def code_label(framework: Framework, code: str, lang: str) -> str:
     return framework.name(code, lang)
 
 
+def _num(series: pd.Series) -> float:
+    """First value of a one-row selection as a float; missing (NaN or pd.NA) -> NaN."""
+    if not len(series) or pd.isna(series.iloc[0]):
+        return float("nan")
+    return float(series.iloc[0])
+
+
 def year_scores(result, year: int) -> pd.DataFrame:
     """Scores of one year (all codes + rank)."""
     return result.scores.loc[result.scores["year"] == year].reset_index(drop=True)
@@ -99,9 +106,9 @@ def indicator_profile(
                 "parent": framework.parent(code),
                 "indicator": framework.name(code, lang),
                 "unit": framework.unit(code),
-                "raw": float(r.iloc[0]) if len(r) else float("nan"),
-                "score": float(s.iloc[0]) if len(s) else float("nan"),
-                "rank": float(k.iloc[0]) if len(k) else float("nan"),
+                "raw": _num(r),
+                "score": _num(s),
+                "rank": _num(k),
                 "n": n,
                 "group_median_raw": float(raw[code].median()),
                 "direction": framework.direction(code),
@@ -307,6 +314,7 @@ def rank_shift(before, after, year: int, names: dict[str, str]) -> pd.DataFrame:
         columns={"rank": "after"}
     )
     out = a.merge(b, on="adcode", how="outer")
+    out[["before", "after"]] = out[["before", "after"]].astype(float)  # nullable ranks -> NaN
     out["name"] = out["adcode"].map(names).fillna(out["adcode"])
     return out
 
