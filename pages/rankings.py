@@ -33,11 +33,13 @@ dims = list(fw.children(root))
 column_config = {
     "adcode": None,
     "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width="small"),
-    "name": st.column_config.TextColumn(t("city", lang)),
+    "name": st.column_config.TextColumn(t("city", lang), width="medium", pinned=True),
     root: st.column_config.ProgressColumn(
         fw.name(root, lang), min_value=0, max_value=100, format="%.1f"
     ),
-    "interval": st.column_config.TextColumn(t("rank_interval", lang), width="small"),
+    "interval": st.column_config.TextColumn(
+        t("rank_range", lang), width="small", help=t("rank_interval", lang)
+    ),
     "median_rank": None,
     "p05": None,
     "p95": None,
@@ -70,11 +72,11 @@ with left:
     )
 with right:
     st.subheader(t("map", lang))
-    if ctx.dataset.geo is not None:
+    if ctx.dataset.geo_url is not None:
         st.plotly_chart(
             figures.choropleth(
                 table,
-                loaders.group_geo(ctx.dataset, ctx.members),
+                ctx.dataset.geo_url,
                 value=root,
                 name="name",
                 label=t("score", lang),

@@ -60,6 +60,10 @@ def test_rankings_default_shows_27_yrd_cities():
     assert table["rank"].min() == 1 and table["rank"].is_monotonic_increasing
     bar = chart(at, "bar")
     assert len(bar["data"][0]["y"]) == 27
+    geo = chart(at, "map")["data"][0]
+    assert geo["geojson"] == "/app/static/geo/cities.geojson" and len(geo["locations"]) == 27
+    served = ROOT / "static" / "geo" / "cities.geojson"
+    assert served.read_bytes() == (ROOT / "data" / "geo" / "cities.geojson").read_bytes()
     assert table["interval"].str.match(r"^\d+–\d+$").all()  # rank intervals next to ranks
 
 

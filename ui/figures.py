@@ -48,7 +48,7 @@ def ranking_bar(
             y=data[name],
             orientation="h",
             marker_color=colors,
-            text=data[score].round(1),
+            texttemplate="%{x:.1f}",
             textposition="outside",
             cliponaxis=False,
             customdata=data["adcode"],
@@ -60,8 +60,13 @@ def ranking_bar(
     return _layout(fig, height=max(300, 22 * len(data) + 60))
 
 
-def choropleth(frame: pd.DataFrame, geo: dict, *, value: str, name: str, label: str) -> go.Figure:
-    """Map of ``value`` by adcode; the view fits the units shown (offline: no base map)."""
+def choropleth(
+    frame: pd.DataFrame, geo: dict | str, *, value: str, name: str, label: str
+) -> go.Figure:
+    """Map of ``value`` by adcode; the view fits the units shown (offline: no base map).
+
+    ``geo`` is a GeoJSON FeatureCollection (feature ``id`` = adcode) or the URL of one, which
+    the browser then loads itself (much cheaper per rerun than an inline GeoJSON)."""
     data = frame.dropna(subset=[value])
     fig = go.Figure(
         go.Choropleth(

@@ -261,6 +261,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "pca": ("主成分方差占比（全部指标）", "PCA explained variance (all indicators)"),
     "missing_reason": ("缺失原因", "Why missing"),
+    "rank_range": ("排名区间", "Rank range"),
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",

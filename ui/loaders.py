@@ -37,6 +37,7 @@ class Dataset:
     label_zh: str
     label_en: str
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
+    geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -57,9 +58,42 @@ def bundled_dataset() -> Dataset:
         if notes_path.exists()
         else None
     )
+    geo_url = _publish_geo(geo_path) if geo is not None else None
     return Dataset(
-        "bundled", framework, data, units, geo, "内置普查数据", "Bundled census data", notes
+        "bundled",
+        framework,
+        data,
+        units,
+        geo,
+        "内置普查数据",
+        "Bundled census data",
+        notes,
+        geo_url,
     )
+
+
+STATIC_GEO = ROOT / "static" / "geo" / "cities.geojson"
+GEO_URL = "/app/static/geo/cities.geojson"
+
+
+def _publish_geo(source: Path) -> str | None:
+    """Serve the boundaries as a static file and return its URL, or None if that fails.
+
+    Plotly accepts a GeoJSON URL: the browser fetches the 2 MB file once (and caches it), while
+    an inline GeoJSON is validated and serialised by Python on every rerun (~1.5 s for all
+    cities). Streamlit only serves files inside ``static/`` (symlinks out of it are refused), so
+    the committed ``data/geo`` file is copied there (git-ignored) when missing or different.
+    """
+    try:
+        payload = source.read_bytes()
+        if not STATIC_GEO.exists() or STATIC_GEO.read_bytes() != payload:
+            STATIC_GEO.parent.mkdir(parents=True, exist_ok=True)
+            tmp = STATIC_GEO.with_suffix(".tmp")
+            tmp.write_bytes(payload)
+            tmp.replace(STATIC_GEO)  # atomic: a concurrent reader never sees half a file
+        return GEO_URL
+    except OSError:
+        return None
 
 
 def current_dataset() -> Dataset:
@@ -244,20 +278,6 @@ def _export(
 def export_bytes(dataset: Dataset, config: Config, members: tuple[str, ...], fmt: str) -> bytes:
     """The computed table as a downloadable file (csv, xlsx with methodology, parquet)."""
     return _export(dataset.key, _config_json(config), members, fmt, dataset)
-
-
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _group_geo(key: str, members: tuple[str, ...], _dataset: Dataset) -> dict | None:
-    if _dataset.geo is None:
-        return None
-    wanted = set(members)
-    features = [f for f in _dataset.geo["features"] if str(f.get("id")) in wanted]
-    return {"type": "FeatureCollection", "features": features}
-
-
-def group_geo(dataset: Dataset, members: tuple[str, ...]) -> dict | None:
-    """Only the group's boundaries: the browser gets ~100 kB for 27 cities instead of 2 MB."""
-    return _group_geo(dataset.key, members, dataset)
 
 
 def dataset_from_upload(

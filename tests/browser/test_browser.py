@@ -132,7 +132,13 @@ def settle(page, text: str, timeout: float = 45_000) -> None:
     page.wait_for_selector(
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )
-    page.wait_for_timeout(800)  # let charts draw before the screenshot
+    # charts and tables draw after the script finishes: wait until each has rendered
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+                 .every(c => c.querySelector('.main-svg'))""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(1500)
 
 
 def shot(page, name: str) -> None:
@@ -143,6 +149,10 @@ def shot(page, name: str) -> None:
 def test_rankings_and_language_switch(server, page):
     page.goto(f"{server}/rankings")
     settle(page, "排名")
+    # the map is drawn from the locally served boundaries: one filled path per city
+    page.wait_for_function(
+        "() => document.querySelectorAll('.choroplethlocation').length >= 27", timeout=30_000
+    )
     shot(page, "rankings_zh")
     page.get_by_text("English", exact=True).click()
     settle(page, "Rankings")
