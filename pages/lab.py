@@ -19,7 +19,9 @@ st.caption(t("lab_intro", lang))
 # 2. Dimension weight sliders (relative weights, 0–5; kept in the URL as w=D1:1,D2:2,…)
 defaults = {d: float(fw.weight(d)) for d in dims}
 weights = context.weight_sliders("w", dims, defaults, lambda d: fw.name(d, lang), lang)
-overrides = tuple((d, w) for d, w in weights.items() if w != defaults[d])
+# All five weights are passed together, so they act as relative weights (w_d / Σ w).
+changed = any(w != defaults[d] for d, w in weights.items())
+overrides = tuple(weights.items()) if changed else ()
 if sum(weights.values()) == 0:
     st.warning(t("all_zero_weights", lang))
     st.stop()

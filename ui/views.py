@@ -413,6 +413,7 @@ def coverage_table(
 
     raw = result.raw
     years = sorted(int(y) for y in raw["year"].unique())
+    lookup = notes_index(notes)
     rows = []
     for code in framework.indicators:
         if code not in raw.columns:
@@ -423,7 +424,7 @@ def coverage_table(
             part = raw.loc[raw["year"] == year]
             missing = part.loc[part[code].isna(), "adcode"]
             row[f"{year}"] = f"{len(missing)} / {len(part)}"
-            reasons += [missing_reason(notes, code, year, a, lang) for a in missing]
+            reasons += [missing_reason(lookup, code, year, a, lang) for a in missing]
         row[t("missing_reason", lang)] = "; ".join(dict.fromkeys(r for r in reasons if r))
         rows.append(row)
     return pd.DataFrame(rows)
@@ -437,20 +438,27 @@ def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.Data
     return out
 
 
-def missing_reason(notes: pd.DataFrame | None, code: str, year: int, adcode: str, lang: str) -> str:
-    """Why a value is missing (``data/missing_notes.csv``), or "" when no note applies.
-
-    A note applies when its code matches and its year and adcode are empty or equal; the note
-    naming a specific unit wins over one for every unit.
-    """
+def notes_index(notes: pd.DataFrame | None) -> dict[tuple, tuple[str, str]]:
+    """``data/missing_notes.csv`` as a lookup: (code, year or None, adcode or None) -> (zh, en)."""
     if notes is None or notes.empty:
-        return ""
-    hit = notes.loc[
-        (notes["code"] == code)
-        & (notes["year"].isna() | (notes["year"] == year))
-        & (notes["adcode"].isna() | (notes["adcode"] == adcode))
-    ]
-    if hit.empty:
-        return ""
-    hit = hit.assign(_specific=hit["adcode"].notna()).sort_values("_specific", ascending=False)
-    return str(hit.iloc[0]["reason_en" if lang == "en" else "reason_zh"])
+        return {}
+    index = {}
+    for row in notes.itertuples(index=False):
+        year = None if pd.isna(row.year) else int(row.year)
+        adcode = None if pd.isna(row.adcode) else str(row.adcode)
+        index[(row.code, year, adcode)] = (str(row.reason_zh), str(row.reason_en))
+    return index
+
+
+def missing_reason(notes, code: str, year: int, adcode: str, lang: str) -> str:
+    """Why a value is missing, or "" when no note applies.
+
+    ``notes`` is the notes table or its ``notes_index``. A note applies when its code matches
+    and its year and adcode are empty or equal; a note naming the unit wins over one for every
+    unit, and one naming the year over one for every year.
+    """
+    index = notes if isinstance(notes, dict) else notes_index(notes)
+    for key in ((code, year, adcode), (code, None, adcode), (code, year, None), (code, None, None)):
+        if key in index:
+            return index[key][1 if lang == "en" else 0]
+    return ""
