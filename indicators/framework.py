@@ -33,6 +33,8 @@ FRAMEWORK_COLUMNS = (
     "source",
 )
 _REQUIRED = ("code", "parent", "level")
+#: Highest level accepted (a tree deeper than this is a mistake, and larger numbers overflow).
+MAX_LEVEL = 1000
 _TEXT_OPTIONAL = ("unit", "definition_zh", "definition_en", "source")
 
 
@@ -154,11 +156,12 @@ class Framework:
             level_value, reason = parse_number(raw.get("level"), thousands=False)
             level: int | None = None
             if reason is None and not math.isnan(level_value):
-                if level_value == int(level_value) and level_value >= 1:
+                if level_value == int(level_value) and 1 <= level_value <= MAX_LEVEL:
                     level = int(level_value)
             if level is None:
                 problems.add(
-                    f"level must be a whole number ≥ 1, got {_shown(raw.get('level'))}",
+                    f"level must be a whole number from 1 to {MAX_LEVEL}, "
+                    f"got {_shown(raw.get('level'))}",
                     line,
                     "level",
                 )

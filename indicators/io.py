@@ -13,6 +13,11 @@ the column. Decisions (also in ``docs/METHODS.md``, section "Loading and export"
   ``1,234`` and full-width digits are accepted; ``12%``, decimal commas, infinities and any other
   text are reported (a value is never silently changed); ``NA``, ``n/a``, ``null``, empty cells
   are missing.
+* Size: files over :data:`MAX_INPUT_BYTES` (100 MB; the dashboard's own upload limit is 20 MB)
+  and XLSX workbooks whose contents expand to more than :data:`MAX_XLSX_EXPANDED_BYTES`
+  (500 MB, a "zip bomb") are refused with a ``ValidationError`` before parsing. Numbers larger
+  than 1e100 in magnitude are refused (they would overflow in the pipeline); years must have at
+  most 9 digits.
 * ``load_data`` raises only for errors. Warnings (an indicator that is all missing or constant)
   and notes (columns that are not framework codes, carried along unused) are returned with
   ``return_warnings=True`` as a list of :class:`~indicators.validate.Problem`.
@@ -35,6 +40,7 @@ import pandas as pd
 
 from indicators.framework import Framework
 from indicators.validate import (
+    MAX_MAGNITUDE,
     Problem,
     ProblemCollector,
     ValidationError,
@@ -61,6 +67,11 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _PARQUET_SUFFIXES = {".parquet", ".pq"}
 _DELIMITERS = (",", ";", "\t")
+#: Inputs larger than this are refused before parsing (the dashboard accepts 20 MB uploads).
+MAX_INPUT_BYTES = 100 * 2**20
+#: XLSX workbooks whose zipped parts expand to more than this are refused (zip bombs).
+MAX_XLSX_EXPANDED_BYTES = 500 * 2**20
+_MAX_YEAR_DIGITS = 9
 
 
 # --------------------------------------------------------------------------------------------
@@ -167,7 +178,12 @@ def _read_csv(label: str, data: bytes) -> _Read:
     header_line = lines.index(header) + 1
     delimiter = max(_DELIMITERS, key=header.count)
     reader = csv.reader(_io.StringIO(text), delimiter=delimiter)
-    rows = list(reader)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit() (128 kB)
+        raise ValidationError(
+            [Problem(label, reader.line_num or None, None, f"cannot read the CSV: {exc}")]
+        ) from None
     names = [c.strip() for c in rows[header_line - 1]]
     _check_header(label, names)
     body = rows[header_line:]
@@ -208,8 +224,29 @@ def _check_header(label: str, names: Sequence[str]) -> None:
 
 
 def _read_xlsx(label: str, data: bytes, sheet: str | None) -> _Read:
+    import zipfile
+
     import openpyxl
 
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(
+            [Problem(label, None, None, f"not a readable Excel (.xlsx) workbook: {exc}")]
+        ) from None
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        raise ValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the workbook expands to {expanded / 2**20:,.0f} MB; the limit is "
+                    f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB",
+                )
+            ]
+        )
     try:
         book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for damaged files
@@ -265,6 +302,18 @@ def _read_parquet(label: str, data: bytes) -> _Read:
 
 def _read(source: Source, name: str | None = None, sheet: str | None = None) -> _Read:
     label, data = _name_and_bytes(source, name)
+    if len(data) > MAX_INPUT_BYTES:
+        raise ValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the file is {len(data) / 2**20:,.1f} MB; the limit is "
+                    f"{MAX_INPUT_BYTES / 2**20:,.0f} MB",
+                )
+            ]
+        )
     if not data.strip():
         raise ValidationError([Problem(label, None, None, "the file is empty")])
     kind = _kind(label, data)
@@ -361,7 +410,12 @@ def normalise_adcode(value: object) -> tuple[str | None, str | None]:
 
 def _parse_year(value: object) -> tuple[int | None, str | None]:
     number, reason = parse_number(value, thousands=False)
-    if reason is None and not math.isnan(number) and float(number).is_integer():
+    if (
+        reason is None
+        and not math.isnan(number)
+        and float(number).is_integer()
+        and abs(number) < 10**_MAX_YEAR_DIGITS
+    ):
         return int(number), None
     if reason is None and math.isnan(number):
         return None, "year is empty"
@@ -378,12 +432,17 @@ def _numeric_column(
             return None
     elif pd.api.types.is_numeric_dtype(values.dtype):
         out = values.astype("float64")
-        bad = np.isinf(out.to_numpy())
+        bad = np.abs(out.to_numpy()) > MAX_MAGNITUDE  # also infinities; NaN compares False
         if bad.any():
             if problems is None:
                 return None
             for line, value in out[bad].items():
-                problems.add(f"expected a finite number, got {value!r}", int(line), column)
+                problems.add(
+                    f"expected a finite number of magnitude at most {MAX_MAGNITUDE:g}, "
+                    f"got {value!r}",
+                    int(line),
+                    column,
+                )
             out = out.where(~bad)
         return out
     parsed = np.empty(len(values), dtype="float64")

@@ -29,6 +29,7 @@ __all__ = [
     "parse_number",
     "is_missing",
     "MISSING_TOKENS",
+    "MAX_MAGNITUDE",
 ]
 
 SEVERITIES = ("error", "warning", "info")
@@ -194,6 +195,10 @@ class ProblemCollector:
 # --------------------------------------------------------------------------------------------
 # Cell parsing shared by the framework and data loaders
 
+#: Largest magnitude accepted for a number. Larger values would overflow in the pipeline
+#: (variances square values, weights are summed), silently turning results into NaN or 0.
+MAX_MAGNITUDE = 1e100
+
 #: Cell texts read as a missing value (compared case-insensitively after stripping).
 MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a"})
 
@@ -201,6 +206,10 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _INFINITY = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
 _MINUS_SIGNS = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"}
+
+
+def _too_large(value: object) -> str:
+    return f"expected a number of magnitude at most {MAX_MAGNITUDE:g}, got {value!r}"
 
 
 def is_missing(value: object) -> bool:
@@ -225,7 +234,8 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
     (``"１２３"``, Unicode NFKC); the Unicode minus ``"−"``; thousands separators in the
     comma-and-groups-of-three form (``"1,234"``, ``"1,234,567.5"``) when ``thousands`` is true.
     Missing: ``None``, NaN and :data:`MISSING_TOKENS`.
-    Rejected (a reason is returned): infinities, ``"12%"`` (it is unclear whether 12 or 0.12 is
+    Rejected (a reason is returned): infinities, magnitudes above :data:`MAX_MAGNITUDE` (1e100,
+    e.g. ``"1e400"`` would otherwise read as infinity), ``"12%"`` (it is unclear whether 12 or 0.12 is
     meant), decimal commas (``"1,5"``), underscores, any other text.
     """
     if isinstance(value, bool):
@@ -236,6 +246,8 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
             return math.nan, None
         if math.isinf(number):
             return math.nan, f"expected a finite number, got {number!r}"
+        if abs(number) > MAX_MAGNITUDE:
+            return math.nan, _too_large(value)
         return number, None
     if is_missing(value):
         return math.nan, None
@@ -244,10 +256,11 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
     text = unicodedata.normalize("NFKC", value).strip()
     for sign, ascii_sign in _MINUS_SIGNS.items():
         text = text.replace(sign, ascii_sign)
-    if _PLAIN_NUMBER.match(text):
-        return float(text), None
-    if thousands and _THOUSANDS.match(text):
-        return float(text.replace(",", "")), None
+    if _PLAIN_NUMBER.match(text) or (thousands and _THOUSANDS.match(text)):
+        number = float(text.replace(",", ""))
+        if math.isinf(number) or abs(number) > MAX_MAGNITUDE:
+            return math.nan, _too_large(value)
+        return number, None
     if _INFINITY.match(text):
         return math.nan, f"expected a finite number, got {value!r}"
     if text.endswith("%") and _PLAIN_NUMBER.match(text[:-1].strip()):

@@ -180,7 +180,7 @@ def test_levels():
         for p in problems
     )
     assert any(
-        "row 9, column 'level': level must be a whole number ≥ 1, got 'x'" in p for p in problems
+        "row 9, column 'level': level must be a whole number from 1 to 1000, got 'x'" in p for p in problems
     )
 
 
