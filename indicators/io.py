@@ -171,19 +171,22 @@ def _read_csv(label: str, data: bytes) -> _Read:
             [Problem(label, None, None, f"cannot decode the file: {exc}; save it as UTF-8")]
         ) from None
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
+    # the csv module ends lines at \r and \n only (str.splitlines also splits at \v, \f, ...)
+    lines = re.split(r"\r\n|\r|\n", text)
     header = next((line for line in lines if line.strip()), None)
     if header is None:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
-    header_line = lines.index(header) + 1
     delimiter = max(_DELIMITERS, key=header.count)
-    reader = csv.reader(_io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
     except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit() (128 kB)
         raise ValidationError(
             [Problem(label, reader.line_num or None, None, f"cannot read the CSV: {exc}")]
         ) from None
+    header_line = 1 + next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), -1)
+    if header_line == 0:
+        raise ValidationError([Problem(label, None, None, "the file is empty")])
     names = [c.strip() for c in rows[header_line - 1]]
     _check_header(label, names)
     body = rows[header_line:]
@@ -264,9 +267,15 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> _Read:
         if len(names) > 1:
             log.info("%s: using sheet %r of %s", label, sheet, ", ".join(map(repr, names)))
             label = f"{label} (sheet {sheet!r})"
-        rows = list(book[sheet].iter_rows(values_only=True))
+        worksheet = book[sheet]
+        if not hasattr(worksheet, "iter_rows"):
+            raise ValidationError(
+                [Problem(label, None, None, f"sheet {sheet!r} is a chart, not a table")]
+            )
+        rows = list(worksheet.iter_rows(values_only=True))
     finally:
         book.close()
+    uncached = _uncached_formulas(data, sheet, rows)
     first = next((i for i, r in enumerate(rows) if any(not is_missing(v) for v in r)), None)
     if first is None:
         raise ValidationError([Problem(label, None, None, "the sheet is empty")])
@@ -274,6 +283,16 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> _Read:
     while header and not header[-1]:
         header.pop()
     _check_header(label, header)
+    if uncached:
+        problems = ProblemCollector(label)
+        for r, c in uncached[:100]:
+            problems.add(
+                "the cell holds a formula without a saved result (the workbook was not saved "
+                "by a spreadsheet program): open and save it in Excel, or paste values",
+                r + 1,
+                header[c] if r > first and c < len(header) else None,
+            )
+        problems.raise_if_errors()
     records, line_numbers = [], []
     for offset, row in enumerate(rows[first + 1 :]):
         values = list(row[: len(header)]) + [None] * (len(header) - len(row))
@@ -284,6 +303,38 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> _Read:
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame.index = pd.Index(line_numbers, name="line", dtype="int64")
     return _Read(frame, label)
+
+
+def _uncached_formulas(data: bytes, sheet: str, rows: list[tuple]) -> list[tuple[int, int]]:
+    """(row, column) positions (0-based) of formula cells whose saved result is missing.
+
+    ``data_only=True`` reads the result a spreadsheet program saved with each formula; files
+    written by scripts (openpyxl, some exporters) have none, so the cell would read as empty
+    and a value would silently go missing. Only read when the workbook has formulas.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+        has_formulas = any(
+            b"<f" in archive.read(info)
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+    if not has_formulas:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formula_rows = book[sheet].iter_rows(values_only=True)
+        found = []
+        for r, (cached, formula) in enumerate(zip(rows, formula_rows, strict=False)):
+            for c, (value, text) in enumerate(zip(cached, formula, strict=False)):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    found.append((r, c))
+        return found
+    finally:
+        book.close()
 
 
 def _read_parquet(label: str, data: bytes) -> _Read:
