@@ -1,0 +1,123 @@
+"""Link parameters (random query strings on every page) and session isolation (two AppTests)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from hypothesis import given, settings
+from hypothesis import strategies as st_
+
+from tests.hardening.conftest import CASES
+
+ROOT = Path(__file__).resolve().parents[2]
+# AppTest runs take about 0.5 s: 12 links per page in CI, 30 with HYPOTHESIS_PROFILE=fuzz.
+LINK_EXAMPLES = 30 if os.environ.get("HYPOTHESIS_PROFILE") == "fuzz" else 12
+PAGES = ("rankings", "city", "compare", "lab", "methodology", "data")
+KEYS = ("lang", "group", "prov", "members", "year", "norm", "wt", "agg", "treat", "imp")
+KEYS += ("city", "cities", "w", "peer", "zzz", "", "a" * 300, "<script>")
+VALUES = st_.one_of(
+    st_.sampled_from(
+        [
+            "en",
+            "zh",
+            "all",
+            "province",
+            "custom",
+            "yrd27",
+            "2010",
+            "2020",
+            "1999",
+            "-1",
+            "9" * 400,
+            "310000",
+            "999999",
+            "310000,320100",
+            "D1:5",
+            "D1:99",
+            "D1:nan,D2:-1",
+            "浙江省",
+            "<script>alert(1)</script>",
+            "![x](http://evil.example/a.png)",
+            "' OR 1=1 --",
+            "${7*7}",
+            "%00",
+            "\u202e",
+            "🏙️",
+            "x" * 3000,
+            "",
+            "entropy",
+            "geometric",
+        ]
+    ),
+    st_.text(max_size=30),
+)
+PARAMS = st_.dictionaries(
+    st_.sampled_from(KEYS),
+    st_.one_of(VALUES, st_.lists(VALUES, min_size=1, max_size=3)),
+    max_size=6,
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    yield
+
+
+def _app():
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+
+
+@pytest.mark.parametrize("page", PAGES)
+@settings(max_examples=LINK_EXAMPLES)
+@given(params=PARAMS)
+def test_any_link_falls_back_without_exception(page, params):
+    CASES[f"links:{page}"] += 1
+    at = _app()
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page != "rankings":
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, (params, [e.value for e in at.exception])
+    assert at.title, "every page draws its title"
+    # every shared value that ends up in the URL is a valid one
+    lang = at.query_params.get("lang", "zh")
+    assert (lang[-1] if isinstance(lang, list) else lang) in ("zh", "en")
+
+
+def test_uploads_stay_in_their_session():
+    from ui import loaders
+
+    data = b"adcode,year,a1,a2,b1\nu1,2020,1,5,3\nu2,2020,2,4,1\nu3,2020,3,3,2\n"
+    framework = (
+        b"code,parent,level,name_zh,name_en,direction,weight\nidx,,3,I,I,,1\nA,idx,2,A,A,,1\n"
+        b"B,idx,2,B,B,,1\na1,A,1,a1,a1,1,1\na2,A,1,a2,a2,-1,1\nb1,B,1,b1,b1,1,1\n"
+    )
+    a = _app().run()
+    a.switch_page("pages/data.py").run()
+    a.file_uploader(key="up_data").set_value(("secret.csv", data, "text/csv"))
+    a.file_uploader(key="up_fw").set_value(("fw.csv", framework, "text/csv"))
+    a.run()
+    next(b for b in a.button if b.label in ("校验并使用", "Validate and use")).click().run()
+    a.switch_page("pages/rankings.py").run()
+    assert sorted(a.dataframe[0].value["adcode"]) == ["u1", "u2", "u3"]
+
+    b = _app().run()  # another session in the same process, after A's results are cached
+    assert not b.exception
+    assert len(b.dataframe[0].value) == 27 and "u1" not in set(b.dataframe[0].value["adcode"])
+    assert not any("secret.csv" in c.value for c in b.sidebar.caption)
+    b.switch_page("pages/data.py").run()
+    assert len(b.dataframe[0].value) == 27 * 2
+    assert "uploaded_dataset" not in b.session_state
+    # A's cache key is the SHA-256 of A's bytes; B cannot name it without the bytes, and the
+    # keys of A's and the bundled data differ, so B's calls never return A's results.
+    key = a.session_state["uploaded_dataset"].key
+    assert key == "upload:" + hashlib.sha256(framework + data).hexdigest()
+    assert loaders.bundled_dataset().key == "bundled" != key
