@@ -6,22 +6,10 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _apptest_without_legacy_pages_mode(monkeypatch):
-    """Make AppTest rerun the entry script, as the real server does.
-
-    AppTest resets ``PagesManager.uses_pages_directory`` before every run, and because the project
-    has a ``pages/`` folder, Streamlit's legacy multipage mode would then execute the page file on
-    its own on every rerun (skipping ``dashboard.py`` and its sidebar). In the server the flag is
-    cleared by the first ``st.navigation`` call and stays cleared; this patch gives AppTest the same
-    state. ``ui.context.current`` handles the server's one legacy run (a fresh server's first request
-    to a deep link).
-    """
-    from streamlit.runtime.pages_manager import PagesManager
+def _apptest_runs_the_entry_script(monkeypatch):
+    """See ``tests/apptest_patch.py``: AppTest reruns go through ``dashboard.py``."""
     from streamlit.testing.v1 import app_test
 
-    class _Pages(PagesManager):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            PagesManager.uses_pages_directory = False
+    from tests.apptest_patch import EntryScriptPages
 
-    monkeypatch.setattr(app_test, "PagesManager", _Pages)
+    monkeypatch.setattr(app_test, "PagesManager", EntryScriptPages)
