@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import context, figures, loaders, views
 from ui.i18n import fmt_number, fmt_rank, t
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year, units = ctx.lang, ctx.dataset.framework, ctx.year, ctx.dataset.units
@@ -25,9 +26,9 @@ intervals = loaders.uncertainty_ranks(ctx.dataset, ctx.config, ctx.members)
 
 # 3. Headline
 both = f"{names.get(adcode, adcode)} · {other_names.get(adcode, adcode)}"
-st.header(both, anchor=False)
+st.header(md(both), anchor=False)
 c1, c2, c3 = st.columns(3)
-c1.metric(fw.name(root, lang), fmt_number(scores.at[adcode, root], lang))
+c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
 c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
 if intervals is not None:
     iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]

@@ -5,6 +5,7 @@ import streamlit as st
 
 from ui import context, loaders, views
 from ui.i18n import t
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -12,7 +13,7 @@ names = views.names_map(ctx.dataset.units, lang)
 
 # 1. Title
 st.title(t("page_data", lang))
-st.caption(f"{t('data_source', lang)}: {ctx.dataset.label(lang)}")
+st.caption(f"{t('data_source', lang)}: {md(ctx.dataset.label(lang))}")
 
 # 2. Tables
 result = loaders.result(ctx.dataset, ctx.config, ctx.members)

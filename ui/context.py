@@ -17,6 +17,7 @@ from indicators import Config, ValidationError
 from ui import loaders, state
 from ui.i18n import LANGS, t
 from ui.labels import method_label, unit_name
+from ui.safe import md
 from ui.views import names_map
 
 _CTX = "_context"
@@ -65,7 +66,7 @@ def setup() -> Context:
     try:
         dataset = loaders.current_dataset()
     except ValidationError as err:  # the bundled files are broken: say so, don't crash
-        st.error(f"The bundled data could not be loaded / 内置数据无法读取:\n\n{err}")
+        st.error(f"The bundled data could not be loaded / 内置数据无法读取:\n\n{md(err)}")
         st.stop()
     options = loaders.options_for(dataset)
     first_run = st.session_state.get("_dataset_key") != dataset.key
@@ -181,7 +182,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
                 lang,
                 options.default(key),
             )
-    sb.caption(f"{t('data_source', lang)}: {dataset.label(lang)}")
+    sb.caption(f"{t('data_source', lang)}: {md(dataset.label(lang))}")
     sb.caption(t("share_link", lang))
     return lang
 
@@ -334,7 +335,7 @@ def weight_sliders(
         widget = f"_w_{key}_{code}"
         if widget not in st.session_state:
             st.session_state[widget] = float(st.session_state.get(f"{key}_{code}", defaults[code]))
-        values[code] = float(column.slider(label(code), 0.0, 5.0, step=0.5, key=widget))
+        values[code] = float(column.slider(md(label(code)), 0.0, 5.0, step=0.5, key=widget))
         st.session_state[f"{key}_{code}"] = values[code]  # survives page switches
     link = ",".join(f"{c}:{v:g}" for c, v in values.items() if v != defaults[c])
     if link:

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.safe import plain
+
 ACCENT = "#c0392b"
 MUTED = "#9aa5b1"
 SEQUENTIAL = "YlOrRd"
@@ -45,7 +47,7 @@ def ranking_bar(
     fig = go.Figure(
         go.Bar(
             x=data[score],
-            y=data[name],
+            y=data[name].map(plain),
             orientation="h",
             marker_color=colors,
             texttemplate="%{x:.1f}",
@@ -55,7 +57,7 @@ def ranking_bar(
             hovertemplate="%{y}: %{x:.1f}<extra></extra>",
         )
     )
-    fig.update_xaxes(title=x_title, showgrid=True, gridcolor="#eee")
+    fig.update_xaxes(title=plain(x_title), showgrid=True, gridcolor="#eee")
     fig.update_yaxes(automargin=True)
     return _layout(fig, height=max(300, 22 * len(data) + 60))
 
@@ -74,11 +76,11 @@ def choropleth(
             locations=data["adcode"],
             featureidkey="id",
             z=data[value],
-            text=data[name],
+            text=data[name].map(plain),
             colorscale=SEQUENTIAL,
             marker_line_color="white",
             marker_line_width=0.6,
-            colorbar=dict(title=dict(text=label), thickness=12, len=0.7),
+            colorbar=dict(title=dict(text=plain(label)), thickness=12, len=0.7),
             hovertemplate="%{text}: %{z:.1f}<extra></extra>",
         )
     )
@@ -98,7 +100,7 @@ def distribution(
             jitter=0.4,
             pointpos=0,
             name="",
-            text=data[name],
+            text=data[name].map(plain),
             marker=dict(color=MUTED, size=7),
             line=dict(color="#7f8c8d"),
             fillcolor="rgba(0,0,0,0)",
@@ -113,14 +115,14 @@ def distribution(
                 x=[row[value]],
                 y=[""],
                 mode="markers+text",
-                text=[row[name]],
+                text=[plain(row[name])],
                 textposition="top center",
                 marker=dict(color=ACCENT, size=12),
                 hoverinfo="skip",
                 showlegend=False,
             )
         )
-    fig.update_xaxes(title=label, gridcolor="#eee")
+    fig.update_xaxes(title=plain(label), gridcolor="#eee")
     fig.update_layout(showlegend=False)
     return _layout(fig, height=220)
 
@@ -145,8 +147,8 @@ def radar(
         fig.add_trace(
             go.Scatterpolar(
                 r=r + r[:1],
-                theta=axis_labels + axis_labels[:1],
-                name=label,
+                theta=[plain(a) for a in axis_labels + axis_labels[:1]],
+                name=plain(label),
                 line=dict(
                     color=MUTED if is_ref else next(colour),
                     width=2 if is_ref else 2.5,
@@ -154,7 +156,7 @@ def radar(
                 ),
                 fill="toself" if i == 0 and not is_ref else None,
                 opacity=0.9,
-                hovertemplate="%{theta}: %{r:.1f}<extra>" + label + "</extra>",
+                hovertemplate="%{theta}: %{r:.1f}<extra>" + plain(label) + "</extra>",
             )
         )
     fig.update_layout(
@@ -183,18 +185,18 @@ def contributions(
         fig.add_trace(
             go.Bar(
                 x=[row[points]],
-                y=[row[dimension]],
+                y=[plain(row[dimension])],
                 orientation="h",
-                name=row[indicator],
+                name=plain(row[indicator]),
                 marker=dict(color=colours[row[dimension]], line=dict(color="white", width=1.5)),
-                hovertemplate=f"{row[indicator]}: %{{x:.2f}}<extra>{row[dimension]}</extra>",
+                hovertemplate=f"{plain(row[indicator])}: %{{x:.2f}}<extra>{plain(row[dimension])}</extra>",
             )
         )
     totals = frame.groupby(dimension, sort=False)[points].sum()
     fig.add_trace(
         go.Scatter(
             x=totals.to_numpy(),
-            y=totals.index,
+            y=[plain(d) for d in totals.index],
             mode="text",
             text=[f"  {v:.1f}" for v in totals],
             textposition="middle right",
@@ -203,7 +205,7 @@ def contributions(
         )
     )
     fig.update_layout(barmode="stack", showlegend=False)
-    fig.update_xaxes(title=x_title, gridcolor="#eee", range=[0, max(totals.max() * 1.2, 1)])
+    fig.update_xaxes(title=plain(x_title), gridcolor="#eee", range=[0, max(totals.max() * 1.2, 1)])
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, height=90 + 48 * len(totals))
 
@@ -227,7 +229,7 @@ def rank_change(
         fig.add_trace(
             go.Scatter(
                 x=[row[before], row[after]],
-                y=[row[name]] * 2,
+                y=[plain(row[name])] * 2,
                 mode="lines",
                 line=dict(color=color, width=2),
                 hoverinfo="skip",
@@ -237,18 +239,18 @@ def rank_change(
     fig.add_trace(
         go.Scatter(
             x=data[before],
-            y=data[name],
+            y=data[name].map(plain),
             mode="markers",
-            name=before_label,
+            name=plain(before_label),
             marker=dict(color=MUTED, size=9),
         )
     )
     fig.add_trace(
         go.Scatter(
             x=data[after],
-            y=data[name],
+            y=data[name].map(plain),
             mode="markers",
-            name=after_label,
+            name=plain(after_label),
             marker=dict(color=ACCENT, size=10),
         )
     )
@@ -281,9 +283,9 @@ def rank_intervals(
     fig.add_trace(
         go.Scatter(
             x=data[median],
-            y=data[name],
+            y=data[name].map(plain),
             mode="markers",
-            name=labels["median"],
+            name=plain(labels["median"]),
             marker=dict(color=MUTED, size=8, symbol="diamond"),
             error_x=dict(
                 type="data",
@@ -299,13 +301,15 @@ def rank_intervals(
     fig.add_trace(
         go.Scatter(
             x=data[nominal],
-            y=data[name],
+            y=data[name].map(plain),
             mode="markers",
-            name=labels["nominal"],
+            name=plain(labels["nominal"]),
             marker=dict(color=ACCENT, size=9),
         )
     )
-    fig.update_xaxes(range=[n + 0.5, 0.5], title=labels["axis"], gridcolor="#eee", side="top")
+    fig.update_xaxes(
+        range=[n + 0.5, 0.5], title=plain(labels["axis"]), gridcolor="#eee", side="top"
+    )
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
     return _layout(fig, height=max(300, 22 * len(data) + 80))
@@ -317,7 +321,7 @@ def sunburst(table: pd.DataFrame, *, labels: str, weight: str) -> go.Figure:
         go.Sunburst(
             ids=table["code"],
             parents=table["parent"].fillna(""),
-            labels=table[labels],
+            labels=table[labels].map(plain),
             values=table[weight],
             branchvalues="total",
             hovertemplate="%{label}<br>%{value:.1%}<extra></extra>",
@@ -333,8 +337,8 @@ def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=list(matrix.columns),
-            y=list(matrix.index),
+            x=[plain(c) for c in matrix.columns],
+            y=[plain(c) for c in matrix.index],
             zmin=-1,
             zmax=1,
             colorscale=DIVERGING,
@@ -345,14 +349,16 @@ def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, height=max(360, 24 * len(matrix) + 120), title=title)
+    return _layout(
+        fig, height=max(360, 24 * len(matrix) + 120), title=plain(title) if title else None
+    )
 
 
 def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str = "") -> go.Figure:
     """Grouped bars: one group per indicator, one bar per unit (small multiples alternative)."""
     fig = go.Figure()
     for key, part in frame.groupby(color, sort=False):
-        fig.add_trace(go.Bar(x=part[x], y=part[y], name=str(key)))
+        fig.add_trace(go.Bar(x=part[x].map(plain), y=part[y], name=plain(key)))
     fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.05))
-    fig.update_yaxes(title=x_title, gridcolor="#eee")
+    fig.update_yaxes(title=plain(x_title), gridcolor="#eee")
     return _layout(fig, height=420)

@@ -273,7 +273,12 @@ def t(key: str, lang: str, /, **fmt: object) -> str:
     """Text for ``key`` in ``lang`` ("zh" or "en"), with ``str.format`` fields filled in."""
     zh, en = STRINGS[key]
     text = en if lang == "en" else zh
-    return text.format(**fmt) if fmt else text
+    if not fmt:
+        return text
+    # Filled-in values are data (link values, names): escape them, as the text is shown as Markdown.
+    from ui.safe import md
+
+    return text.format(**{k: md(v) for k, v in fmt.items()})
 
 
 def fmt_number(value: float | None, lang: str, digits: int = 1) -> str:

@@ -157,33 +157,13 @@ def visit_all(lang: str, vector: str, plotly: bool = False) -> list[str]:
     return sorted(set(findings))
 
 
-LEAKS = {
-    "file_name": "the uploaded file's name is rendered as Markdown in st.caption "
-    "(ui/context.py:169 sidebar 'data source', pages/data.py:15): a Markdown image loads "
-    "http://evil.example/a.png",
-    "unit_names": "unit names are rendered as Markdown: st.header on pages/city.py:28, "
-    "st.caption compare_note on pages/compare.py:50",
-    "framework_names": "indicator/dimension names are rendered as Markdown: slider labels "
-    "(ui/context.py weight_sliders, label(code)), st.metric label on pages/city.py",
-}
-
-
 @pytest.mark.parametrize("lang", ["zh", "en"])
-@pytest.mark.parametrize(
-    "vector",
-    [pytest.param(v, marks=pytest.mark.xfail(strict=True, reason=LEAKS[v])) for v in VECTORS],
-)
+@pytest.mark.parametrize("vector", list(VECTORS))
 def test_user_text_never_rendered_as_markdown(lang, vector):
     findings = visit_all(lang, vector)
     assert not findings, "\n".join(findings)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="unit and indicator names reach plotly text, hover and axis labels unescaped "
-    "(ui/figures.py); plotly.js interprets a few tags (<a href>, <b>, <br>): escape < and > "
-    "as &lt; &gt; in names passed to figures",
-)
 def test_plotly_text_has_no_raw_html():
     findings = visit_all("en", "unit_names", plotly=True)
     findings += visit_all("en", "framework_names", plotly=True)

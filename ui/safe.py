@@ -1,0 +1,27 @@
+"""Showing text that came from a user (unit names, indicator names, file names, link values).
+
+Streamlit renders titles, headers, captions, alerts, metric and widget labels as Markdown, and
+Plotly interprets a few HTML tags in chart text. A name such as ``![x](http://host/a.png)``
+would load a remote image; ``<a href=...>`` would become a link. So user text is escaped for
+the place it goes: ``md`` for Markdown, ``plain`` for Plotly. Tables (``st.dataframe``) show
+text as it is and need neither.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Characters with a meaning in (GitHub-flavoured) Markdown or Streamlit's extensions ($ = LaTeX,
+# : = emoji/icon shortcodes).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
+
+
+def md(text: object) -> str:
+    """``text`` as literal characters inside Markdown: tags become entities, specials are escaped."""
+    s = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def plain(text: object) -> str:
+    """``text`` for Plotly labels, hover and titles: ``<``, ``>`` and ``&`` as entities."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
