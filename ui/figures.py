@@ -156,7 +156,7 @@ def radar(
                 ),
                 fill="toself" if i == 0 and not is_ref else None,
                 opacity=0.9,
-                hovertemplate="%{theta}: %{r:.1f}<extra>" + plain(label) + "</extra>",
+                hovertemplate="%{theta}: %{r:.1f}<extra>%{fullData.name}</extra>",
             )
         )
     fig.update_layout(
@@ -189,7 +189,9 @@ def contributions(
                 orientation="h",
                 name=plain(row[indicator]),
                 marker=dict(color=colours[row[dimension]], line=dict(color="white", width=1.5)),
-                hovertemplate=f"{plain(row[indicator])}: %{{x:.2f}}<extra>{plain(row[dimension])}</extra>",
+                customdata=[[plain(row[indicator]), plain(row[dimension])]],
+                # names go in as data, never into the template (a name may contain "%{")
+                hovertemplate="%{customdata[0]}: %{x:.2f}<extra>%{customdata[1]}</extra>",
             )
         )
     totals = frame.groupby(dimension, sort=False)[points].sum()
