@@ -23,7 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
-from scipy.stats import rankdata
+
+from indicators.methods.rank import rank_min
 
 __all__ = [
     "n_minmax",
@@ -67,7 +68,7 @@ def _zscore(Xd, X, d, gp):
 def _ranks(Xd):
     if Xd.shape[0] == 0:
         return Xd.copy()
-    return rankdata(Xd, method="min", axis=0, nan_policy="omit").astype(float)
+    return rank_min(Xd)
 
 
 def _rank(Xd, X, d, gp):
