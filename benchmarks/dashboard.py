@@ -14,13 +14,10 @@ import argparse
 import json
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -71,20 +68,8 @@ def browser(runs: int) -> None:
         return
     from playwright.sync_api import expect, sync_playwright
 
-    args = [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-quic",
-        "--no-first-run",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--disable-dev-shm-usage",
-    ]
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}"
+    from tests.local_server import CHROMIUM_ARGS, launch_server, wait_healthy
+
     with sync_playwright() as p:
         # The browser is already open (as a user's would be); the clock starts at server launch.
         profile = tempfile.mkdtemp()
@@ -92,34 +77,14 @@ def browser(runs: int) -> None:
             profile,
             executable_path=chromium,
             headless=True,
-            args=args,
+            args=CHROMIUM_ARGS,
             viewport={"width": 1400, "height": 1000},
         )
         page = ctx.new_page()
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "dashboard.py",
-                "--server.port",
-                str(port),
-                "--server.headless",
-                "true",
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        proc, url = launch_server()
         try:
-            while True:
-                try:
-                    urllib.request.urlopen(f"{url}/_stcore/health", timeout=1)
-                    break
-                except OSError:
-                    time.sleep(0.05)
+            wait_healthy(proc, url)
             healthy = time.perf_counter() - start
             page.goto(f"{url}/rankings")
             expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible(timeout=60_000)
