@@ -33,7 +33,6 @@ class Dataset:
     framework: Framework
     data: pd.DataFrame
     units: pd.DataFrame
-    geo: dict | None
     label_zh: str
     label_en: str
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
@@ -51,20 +50,18 @@ def bundled_dataset() -> Dataset:
     data = indicators.load_data(paths["data"], framework=framework)
     units = indicators.load_units(paths["units"])
     geo_path = Path(paths["geo"])
-    geo = json.loads(geo_path.read_text(encoding="utf-8")) if geo_path.exists() else None
     notes_path = ROOT / "data" / "missing_notes.csv"
     notes = (
         pd.read_csv(notes_path, dtype={"adcode": str, "year": "Int64"})
         if notes_path.exists()
         else None
     )
-    geo_url = _publish_geo(geo_path) if geo is not None else None
+    geo_url = _publish_geo(geo_path) if geo_path.exists() else None
     return Dataset(
         "bundled",
         framework,
         data,
         units,
-        geo,
         "内置普查数据",
         "Bundled census data",
         notes,
@@ -346,7 +343,6 @@ def dataset_from_upload(
         framework,
         data,
         units,
-        None,
         f"上传：{label}",
         f"Upload: {label}",
     )
