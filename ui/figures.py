@@ -127,6 +127,15 @@ def distribution(
     return _layout(fig, height=220)
 
 
+def _score_range(values: pd.Series, high: float = 100) -> list[float]:
+    """[0, 100] for 0–100 scores; the data's own span otherwise (z-scores can be negative)."""
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    if v.empty or (v.min() >= 0 and v.max() <= high):
+        return [0, high]
+    pad = 0.05 * (v.max() - v.min() or 1)
+    return [float(v.min() - pad), float(v.max() + pad)]
+
+
 PALETTE = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#f39c12", "#16a085"]
 
 
@@ -162,7 +171,10 @@ def radar(
     fig.update_layout(
         polar=dict(
             radialaxis=dict(
-                range=[0, range_max], gridcolor="#ddd", angle=90, tickfont=dict(size=10)
+                range=_score_range(pd.concat(list(series.values())), range_max),
+                gridcolor="#ddd",
+                angle=54,
+                tickfont=dict(size=9),
             ),
             angularaxis=dict(gridcolor="#ddd", direction="clockwise"),
         ),
@@ -264,7 +276,7 @@ def rank_change(
         showticklabels=True,
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.01, yanchor="top"))
     return _layout(fig, height=max(300, 22 * len(data) + 80))
 
 
@@ -313,7 +325,7 @@ def rank_intervals(
         range=[n + 0.5, 0.5], title=plain(labels["axis"]), gridcolor="#eee", side="top"
     )
     fig.update_yaxes(autorange="reversed", automargin=True)
-    fig.update_layout(legend=dict(orientation="h", y=1.02, x=0))
+    fig.update_layout(legend=dict(orientation="h", x=0, y=-0.01, yanchor="top"))
     return _layout(fig, height=max(300, 22 * len(data) + 80))
 
 
@@ -357,10 +369,24 @@ def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
 
 
 def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str = "") -> go.Figure:
-    """Grouped bars: one group per indicator, one bar per unit (small multiples alternative)."""
+    """Grouped horizontal bars: one group per indicator (``x``, read top to bottom), one bar
+    per unit (``color``) showing ``y``; unit colours match the radar's."""
     fig = go.Figure()
-    for key, part in frame.groupby(color, sort=False):
-        fig.add_trace(go.Bar(x=part[x].map(plain), y=part[y], name=plain(key)))
-    fig.update_layout(barmode="group", legend=dict(orientation="h", y=1.05))
-    fig.update_yaxes(title=plain(x_title), gridcolor="#eee")
-    return _layout(fig, height=420)
+    for i, (key, part) in enumerate(frame.groupby(color, sort=False)):
+        fig.add_trace(
+            go.Bar(
+                y=part[x].map(plain),
+                x=part[y],
+                name=plain(key),
+                orientation="h",
+                marker_color=PALETTE[i % len(PALETTE)],
+                hovertemplate="%{y}: %{x:.1f}<extra>%{fullData.name}</extra>",
+            )
+        )
+    n_groups, n_units = frame[x].nunique(), frame[color].nunique()
+    fig.update_layout(
+        barmode="group", bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom")
+    )
+    fig.update_xaxes(title=plain(x_title), gridcolor="#eee", range=_score_range(frame[y]))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    return _layout(fig, height=80 + n_groups * (8 * n_units + 14))
