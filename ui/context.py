@@ -16,7 +16,7 @@ import streamlit as st
 from indicators import Config, ValidationError
 from ui import loaders, state
 from ui.i18n import LANGS, t
-from ui.labels import method_label, unit_name
+from ui.labels import method_label
 from ui.safe import md
 from ui.views import names_map
 
@@ -37,10 +37,6 @@ class Context:
     @property
     def year(self) -> int:
         return int(self.selections["year"])
-
-    def name(self, adcode: str) -> str:
-        """A unit's display name in the current language."""
-        return unit_name(self.dataset.units, adcode, self.lang)
 
 
 def current() -> Context:

@@ -1,8 +1,6 @@
-"""Display names: units (from units.csv) and method names (interface text)."""
+"""Display names of methods (interface text); unit names come from ``ui.views.names_map``."""
 
 from __future__ import annotations
-
-import pandas as pd
 
 # registry name -> (Chinese, English); unknown names are shown as they are.
 METHOD_LABELS: dict[str, tuple[str, str]] = {
@@ -35,15 +33,3 @@ def method_label(kind: str, name: str, lang: str) -> str:
     """Human name of a registered method; ``kind`` is kept for future per-kind wording."""
     zh, en = METHOD_LABELS.get(name, (name, name))
     return en if lang == "en" else zh
-
-
-def unit_name(units: pd.DataFrame, adcode: str, lang: str) -> str:
-    """A unit's name in ``lang``, falling back to the other language and then to its code."""
-    row = units.loc[units["adcode"] == adcode]
-    if row.empty:
-        return str(adcode)
-    order = ("name_en", "name_zh") if lang == "en" else ("name_zh", "name_en")
-    for column in order:
-        if column in row.columns and pd.notna(row[column].iloc[0]) and str(row[column].iloc[0]):
-            return str(row[column].iloc[0])
-    return str(adcode)

@@ -22,10 +22,6 @@ def names_map(units: pd.DataFrame, lang: str) -> dict[str, str]:
     return out
 
 
-def code_label(framework: Framework, code: str, lang: str) -> str:
-    return framework.name(code, lang)
-
-
 def _num(series: pd.Series) -> float:
     """First value of a one-row selection as a float; missing (NaN or pd.NA) -> NaN."""
     if not len(series) or pd.isna(series.iloc[0]):
