@@ -30,6 +30,7 @@ _EXPORTS: dict[str, str] = {
     "strengths_weaknesses": "analysis",
     "nearest_peers": "analysis",
     "what_it_takes": "analysis",
+    "contributions": "analysis",
     "uncertainty": "uncertainty",
     "UncertaintyResult": "uncertainty",
     "write_table": "export",

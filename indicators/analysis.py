@@ -41,6 +41,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from indicators.result import Result
 
 __all__ = [
+    "contributions",
     "correlations",
     "cronbach_alpha",
     "pca_variance",
@@ -405,6 +406,54 @@ def strengths_weaknesses(result: Result, adcode: str, year: int, k: int = 3) -> 
     out["rank"] = out["rank"].astype("int64")
     out["n"] = out["n"].astype("int64")
     return out
+
+
+# ---------------------------------------------------------------------------- contributions
+def contributions(result: Result, adcode: str, year: int) -> pd.DataFrame | None:
+    """Index points each indicator contributes to a unit's index score.
+
+    With a weighted arithmetic mean at every level, a node's score is
+    :math:`S_p = \\sum_c \\tilde w_c S_c`, where :math:`\\tilde w_c` are the weights of the
+    children present, renormalised to sum to 1 (missing children drop out, as in the pipeline).
+    Unrolling the tree, the index equals :math:`\\sum_i f_i s_i` over indicators, with
+    :math:`f_i` the product of the renormalised weights on the path from the root, so
+    :math:`f_i s_i` is an exact additive breakdown (OECD/JRC 2008 *Handbook*, step 10).
+
+    Returns
+    -------
+    DataFrame or None
+        ``dimension`` (the root's child the indicator sits under), ``code``, ``points``, in
+        framework order; the points add up to the index score. ``None`` when some level is not
+        aggregated arithmetically (geometric and harmonic means have no additive breakdown) or
+        the unit has no index score that year.
+    """
+    framework = result.framework
+    config = result.config
+    if config.aggregate != "arithmetic" or any(
+        m != "arithmetic" for _, m in config.aggregate_by_level
+    ):
+        return None
+    scores = result.scores
+    row = scores.loc[(scores["adcode"] == adcode) & (scores["year"] == year)]
+    if row.empty or pd.isna(row[framework.root].iloc[0]):
+        return None
+    row = row.iloc[0]
+    weight = result.weights.set_index("code")["weight"]
+    rows: list[dict] = []
+
+    def walk(code: str, factor: float, dimension: str | None) -> None:
+        children = [c for c in framework.children(code) if pd.notna(row.get(c))]
+        total = sum(float(weight[c]) for c in children)
+        for child in children:
+            share = factor * float(weight[child]) / total if total else 0.0
+            dim = dimension or child
+            if framework.level(child) == 1:
+                rows.append({"dimension": dim, "code": child, "points": share * float(row[child])})
+            else:
+                walk(child, share, dim)
+
+    walk(framework.root, 1.0, None)
+    return pd.DataFrame(rows, columns=["dimension", "code", "points"])
 
 
 # ---------------------------------------------------------------------------- nearest peers

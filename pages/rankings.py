@@ -16,8 +16,8 @@ st.title(t("page_rankings", lang))
 st.caption(
     f"{t('peer_group', lang)}: {t('group_' + ctx.selections['group'], lang)} · {len(ctx.members)} "
     f"{t('cities_unit', lang)} · {t('year', lang)}: {year} · "
-    f"{method_label('norm', ctx.config.normalise, lang)} · {method_label('wt', ctx.config.weights, lang)}"
-    f" · {method_label('agg', ctx.config.aggregate, lang)}"
+    f"{method_label(ctx.config.normalise, lang)} · {method_label(ctx.config.weights, lang)}"
+    f" · {method_label(ctx.config.aggregate, lang)}"
 )
 
 # 2. Data (cached engine calls)

@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from indicators.analysis import (
+    contributions,
     correlations,
     cronbach_alpha,
     nearest_peers,
@@ -338,3 +339,18 @@ def test_analysis_on_a_real_result(bundle):
     peers = nearest_peers(result, adcode, 2020)
     assert len(peers) == 5 and peers["distance"].is_monotonic_increasing
     assert adcode not in set(peers["adcode"])
+
+
+def test_contributions_add_up_to_the_index(bundle):
+    from indicators import Config, run_pipeline
+
+    data, framework, yrd = bundle
+    result = run_pipeline(data, framework, Config(), units=yrd)
+    scores = result.scores.set_index(["adcode", "year"])[framework.root]
+    for adcode, year in (("310000", 2020), ("340100", 2010)):  # 2010 lacks two indicators
+        parts = contributions(result, adcode, year)
+        assert parts["points"].sum() == pytest.approx(scores[(adcode, year)], rel=1e-12)
+        assert set(parts["dimension"]) == set(framework.children(framework.root))
+    assert "ict_emp_pct" not in set(contributions(result, "340100", 2010)["code"])
+    geometric = run_pipeline(data, framework, Config(aggregate="geometric"), units=yrd)
+    assert contributions(geometric, "310000", 2020) is None

@@ -70,10 +70,6 @@ def setup() -> Context:
         _init_from_link(options, link=st.session_state.get("_dataset_key") is None)
         st.session_state["_dataset_key"] = dataset.key
 
-    # Widget values vanish if a run skipped the sidebar (see ``current``): restore the last ones.
-    for key, value in st.session_state.get("_selections", {}).items():
-        if st.session_state.get(key) is None:
-            st.session_state[key] = list(value) if key == "members" else value
     lang = _sidebar(dataset, options)
     selections = {}
     for key in state.SHARED_KEYS:
@@ -90,7 +86,6 @@ def setup() -> Context:
         members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
     _write_link(selections, options)
-    st.session_state["_selections"] = dict(selections)
     ctx = Context(lang, selections, dataset, options, members, config)
     st.session_state[_CTX] = ctx
     return ctx
@@ -174,7 +169,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
                 key,
                 t(label, lang),
                 options.choices(key),
-                lambda m, k=key: method_label(k, m, lang),
+                lambda m: method_label(m, lang),
                 lang,
                 options.default(key),
             )

@@ -37,19 +37,16 @@ def ranking_bar(
     *,
     name: str,
     score: str,
-    highlight: str | None = None,
     x_title: str = "",
-    interval: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars of ``score`` per unit, best on top; ``highlight`` is an adcode."""
+    """Horizontal bars of ``score`` per unit, best on top."""
     data = frame.dropna(subset=[score]).sort_values(score, ascending=True)
-    colors = [ACCENT if a == highlight else "#e67e22" for a in data["adcode"]]
     fig = go.Figure(
         go.Bar(
             x=data[score],
             y=data[name].map(plain),
             orientation="h",
-            marker_color=colors,
+            marker_color="#e67e22",
             texttemplate="%{x:.1f}",
             textposition="outside",
             cliponaxis=False,
@@ -88,9 +85,7 @@ def choropleth(
     return _layout(fig, height=520)
 
 
-def distribution(
-    frame: pd.DataFrame, *, value: str, name: str, label: str, highlight: str | None = None
-) -> go.Figure:
+def distribution(frame: pd.DataFrame, *, value: str, name: str, label: str) -> go.Figure:
     """Strip plot with a box: where each unit's score sits in the group."""
     data = frame.dropna(subset=[value])
     fig = go.Figure(
@@ -108,20 +103,6 @@ def distribution(
             orientation="h",
         )
     )
-    if highlight is not None and (data["adcode"] == highlight).any():
-        row = data.loc[data["adcode"] == highlight].iloc[0]
-        fig.add_trace(
-            go.Scatter(
-                x=[row[value]],
-                y=[""],
-                mode="markers+text",
-                text=[plain(row[name])],
-                textposition="top center",
-                marker=dict(color=ACCENT, size=12),
-                hoverinfo="skip",
-                showlegend=False,
-            )
-        )
     fig.update_xaxes(title=plain(label), gridcolor="#eee")
     fig.update_layout(showlegend=False)
     return _layout(fig, height=220)

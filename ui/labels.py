@@ -29,7 +29,7 @@ METHOD_LABELS: dict[str, tuple[str, str]] = {
 }
 
 
-def method_label(kind: str, name: str, lang: str) -> str:
-    """Human name of a registered method; ``kind`` is kept for future per-kind wording."""
+def method_label(name: str, lang: str) -> str:
+    """Human name of a registered method (unknown names are shown as they are)."""
     zh, en = METHOD_LABELS.get(name, (name, name))
     return en if lang == "en" else zh

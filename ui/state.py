@@ -8,7 +8,7 @@ a wrong, stale or hostile value falls back to the default and produces a notice;
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ui.i18n import DEFAULT_LANG, LANGS
 
@@ -33,7 +33,6 @@ class Options:
     aggregate: tuple[str, ...] = ("arithmetic",)
     treat: tuple[str, ...] = ("none",)
     impute: tuple[str, ...] = ("none",)
-    defaults: dict[str, object] = field(default_factory=dict)
 
     def default(self, key: str) -> object:
         """Default value of a shared selection."""
@@ -49,7 +48,7 @@ class Options:
             "treat": self.treat[0],
             "imp": self.impute[0],
         }
-        return self.defaults.get(key, base[key])
+        return base[key]
 
     def default_selections(self) -> dict[str, object]:
         """Every shared selection at its default (the "default build")."""

@@ -119,48 +119,16 @@ def indicator_profile(
 def contributions(
     result, framework: Framework, adcode: str, year: int, lang: str
 ) -> pd.DataFrame | None:
-    """Index points each indicator contributes, grouped by dimension.
+    """The engine's additive breakdown (``indicators.analysis.contributions``) with names."""
+    from indicators.analysis import contributions as breakdown
 
-    With a weighted arithmetic mean at every level, a node's score is
-    :math:`S_p = \\sum_c \\tilde w_c S_c`, where :math:`\\tilde w_c` are the weights of the
-    children present, renormalised to sum to 1. Unrolling the tree, the index equals
-    :math:`\\sum_i f_i s_i` over indicators, with :math:`f_i` the product of the renormalised
-    weights on the path from the root, so :math:`f_i s_i` is an exact additive breakdown.
-    Geometric and harmonic means have none: ``None`` is returned and the page says so.
-    """
-    config = result.config
-    if config.aggregate != "arithmetic" or any(
-        m != "arithmetic" for _, m in config.aggregate_by_level
-    ):
+    parts = breakdown(result, adcode, year)
+    if parts is None:
         return None
-    row = result.scores.loc[(result.scores["adcode"] == adcode) & (result.scores["year"] == year)]
-    if row.empty or pd.isna(row[framework.root].iloc[0]):
-        return None
-    row = row.iloc[0]
-    weight = result.weights.set_index("code")["weight"]
-    root = framework.root
-    rows: list[dict] = []
-
-    def walk(code: str, factor: float, dimension: str | None) -> None:
-        children = [c for c in framework.children(code) if pd.notna(row.get(c))]
-        total = sum(float(weight[c]) for c in children)
-        for child in children:
-            share = factor * float(weight[child]) / total if total else 0.0
-            dim = dimension or child
-            if framework.level(child) == 1:
-                rows.append(
-                    {
-                        "dimension": framework.name(dim, lang),
-                        "indicator": framework.name(child, lang),
-                        "code": child,
-                        "points": share * float(row[child]),
-                    }
-                )
-            else:
-                walk(child, share, dim)
-
-    walk(root, 1.0, None)
-    return pd.DataFrame(rows)
+    return parts.assign(
+        dimension=parts["dimension"].map(lambda c: framework.name(c, lang)),
+        indicator=parts["code"].map(lambda c: framework.name(c, lang)),
+    )
 
 
 def strengths_table(sw: pd.DataFrame, profile: pd.DataFrame, kind: str) -> pd.DataFrame:
