@@ -1,53 +1,72 @@
 """Entry point of the talent vitality dashboard: ``streamlit run dashboard.py``.
 
-Reads the link parameters once per session, draws the shared selections in the sidebar, keeps
-them in the URL, and hands over to the chosen page (``pages/``). Pages read the selections from
+Each visit runs this file as a script (``__name__ == "__main__"``): :func:`main` reads the link
+parameters once per session, draws the shared selections in the sidebar, keeps them in the URL
+and hands over to the chosen page (``pages/``). Pages read the selections from
 ``ui.context.current()``.
+
+``streamlit run`` also finds the ``app`` object at the bottom (an ``st.App``: Streamlit imports
+this file once as a module to get it) and serves the dashboard through it. Its lifespan hook
+(``ui.warmup``) prepares the default Rankings page while the first browser is still loading.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from ui import context
-from ui.i18n import t
 
-st.set_page_config(page_title="人才活力指数 · Talent Vitality", page_icon="🏙️", layout="wide")
+def main() -> None:
+    """One run of the app: sidebar, link sync, then the chosen page."""
+    from ui import context
+    from ui.i18n import t
 
-ctx = context.setup()  # sidebar + URL sync; never raises on bad links
-lang = ctx.lang
+    st.set_page_config(page_title="人才活力指数 · Talent Vitality", page_icon="🏙️", layout="wide")
 
-PAGES = [
-    st.Page(
-        "pages/rankings.py",
-        title=t("page_rankings", lang),
-        icon=":material/leaderboard:",
-        url_path="rankings",
-        default=True,
-    ),
-    st.Page(
-        "pages/city.py",
-        title=t("page_city", lang),
-        icon=":material/location_city:",
-        url_path="city",
-    ),
-    st.Page(
-        "pages/compare.py",
-        title=t("page_compare", lang),
-        icon=":material/compare_arrows:",
-        url_path="compare",
-    ),
-    st.Page("pages/lab.py", title=t("page_lab", lang), icon=":material/tune:", url_path="lab"),
-    st.Page(
-        "pages/methodology.py",
-        title=t("page_methodology", lang),
-        icon=":material/menu_book:",
-        url_path="methodology",
-    ),
-    st.Page(
-        "pages/data.py", title=t("page_data", lang), icon=":material/table_view:", url_path="data"
-    ),
-]
+    ctx = context.setup()  # sidebar + URL sync; never raises on bad links
+    lang = ctx.lang
 
-page = st.navigation(PAGES, position="sidebar", expanded=True)
-page.run()
+    pages = [
+        st.Page(
+            "pages/rankings.py",
+            title=t("page_rankings", lang),
+            icon=":material/leaderboard:",
+            url_path="rankings",
+            default=True,
+        ),
+        st.Page(
+            "pages/city.py",
+            title=t("page_city", lang),
+            icon=":material/location_city:",
+            url_path="city",
+        ),
+        st.Page(
+            "pages/compare.py",
+            title=t("page_compare", lang),
+            icon=":material/compare_arrows:",
+            url_path="compare",
+        ),
+        st.Page("pages/lab.py", title=t("page_lab", lang), icon=":material/tune:", url_path="lab"),
+        st.Page(
+            "pages/methodology.py",
+            title=t("page_methodology", lang),
+            icon=":material/menu_book:",
+            url_path="methodology",
+        ),
+        st.Page(
+            "pages/data.py",
+            title=t("page_data", lang),
+            icon=":material/table_view:",
+            url_path="data",
+        ),
+    ]
+
+    page = st.navigation(pages, position="sidebar", expanded=True)
+    page.run()
+
+
+if __name__ == "__main__":  # a visit (or AppTest) runs the script
+    main()
+else:  # `streamlit run` imports the module to find the server object
+    from ui.warmup import lifespan
+
+    app = st.App("dashboard.py", lifespan=lifespan)

@@ -3,7 +3,7 @@ distribution; a click on a row opens that city's profile."""
 
 import streamlit as st
 
-from ui import context, figures, loaders, views
+from ui import context, loaders, vega_charts, views
 from ui.i18n import t
 from ui.labels import method_label
 
@@ -64,34 +64,32 @@ if event and event.selection.rows:
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("bar_chart", lang))
-    st.plotly_chart(
-        figures.ranking_bar(table, name="name", score=root, x_title=fw.name(root, lang)),
+    st.vega_lite_chart(
+        spec=vega_charts.ranking_bar(table, name="name", score=root, x_title=fw.name(root, lang)),
         width="stretch",
         key="bar",
-        config={"displayModeBar": False},
     )
 with right:
     st.subheader(t("map", lang))
-    if ctx.dataset.geo_url is not None:
-        st.plotly_chart(
-            figures.choropleth(
+    geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
+    if geo_url is not None:
+        st.vega_lite_chart(
+            spec=vega_charts.choropleth(
                 table,
-                ctx.dataset.geo_url,
+                geo_url,
                 value=root,
                 name="name",
                 label=t("score", lang),
             ),
             width="stretch",
             key="map",
-            config={"topojsonURL": "/app/static/topojson/", "displayModeBar": False},
         )
     else:
         st.info(t("no_geo", lang))
     st.subheader(t("distribution", lang))
-    st.plotly_chart(
-        figures.distribution(table, value=root, name="name", label=fw.name(root, lang)),
+    st.vega_lite_chart(
+        spec=vega_charts.distribution(table, value=root, name="name", label=fw.name(root, lang)),
         width="stretch",
         key="dist",
-        config={"displayModeBar": False},
     )
 st.caption(t("source_note", lang))

@@ -77,3 +77,13 @@ def wait_healthy(proc: subprocess.Popen, url: str, timeout: float = 60) -> None:
     proc.terminate()
     detail = proc.stderr.read().decode()[-2000:] if proc.stderr else ""
     raise RuntimeError(f"streamlit did not start within {timeout:.0f} s {detail}")
+
+
+# True once every chart on the page has drawn: Plotly charts have their SVG, and every Vega-Lite
+# chart (SVG renderer) has data marks (the map has none until its GeoJSON has loaded).
+CHARTS_DRAWN_JS = """() => {
+  const plotly = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+  const vega = [...document.querySelectorAll('[data-testid="stVegaLiteChart"]')];
+  return plotly.every(c => c.querySelector('.main-svg'))
+    && vega.every(c => c.querySelector('svg.marks .role-mark > *'));
+}"""

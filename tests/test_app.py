@@ -47,6 +47,19 @@ def chart(at: AppTest, key: str) -> dict:
     raise AssertionError(f"no chart with key {key}")
 
 
+def vega_charts(at: AppTest) -> list[tuple[dict, pd.DataFrame]]:
+    """(spec, the ``scores`` dataset) of every Vega-Lite chart, in page order."""
+    from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
+
+    found = []
+    for element in at.get("vega_lite_chart"):
+        data = {d.name: d.data.data for d in element.proto.datasets}
+        found.append(
+            (json.loads(element.proto.spec), convert_arrow_bytes_to_pandas_df(data["scores"]))
+        )
+    return found
+
+
 def names(lang: str) -> dict[str, str]:
     return dict(zip(UNITS["adcode"], UNITS["name_en" if lang == "en" else "name_zh"], strict=True))
 
@@ -58,12 +71,17 @@ def test_rankings_default_shows_27_yrd_cities():
     assert len(table) == 27
     assert set(table["adcode"]) == set(UNITS.loc[UNITS["yrd27"] == 1, "adcode"])
     assert table["rank"].min() == 1 and table["rank"].is_monotonic_increasing
-    bar = chart(at, "bar")
-    assert len(bar["data"][0]["y"]) == 27
-    geo = chart(at, "map")["data"][0]
-    assert geo["geojson"] == "/app/static/geo/cities.geojson" and len(geo["locations"]) == 27
+    (bar, bar_data), (geo, geo_data), (_, dist_data) = vega_charts(at)  # bar, map, distribution
+    assert bar["encoding"]["y"]["sort"] == list(table["name"])  # best on top
+    assert list(bar_data.sort_values("score", ascending=False)["adcode"]) == list(table["adcode"])
+    assert set(geo_data["adcode"]) == set(table["adcode"]) and len(dist_data) == 27
     served = ROOT / "static" / "geo" / "cities.geojson"
     assert served.read_bytes() == (ROOT / "data" / "geo" / "cities.geojson").read_bytes()
+    # the map loads, by a local URL, a file with just the group's 27 boundaries
+    url = geo["data"]["url"]
+    assert url.startswith("/app/static/geo/groups/") and url.endswith(".geojson")
+    subset = json.loads((ROOT / url.removeprefix("/app/")).read_text())
+    assert sorted(f["id"] for f in subset["features"]) == sorted(table["adcode"])
     assert table["interval"].str.match(r"^\d+–\d+$").all()  # rank intervals next to ranks
 
 

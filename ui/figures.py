@@ -1,5 +1,8 @@
 """Figure builders: plain functions from tidy frames to plotly figures (no Streamlit here).
 
+The Rankings page, the first one a visitor sees, uses Vega-Lite instead (``ui.vega_charts``:
+Plotly's JavaScript is loaded only when a page shows a Plotly chart).
+
 Every builder takes already-translated labels, so the same function serves both languages, and
 returns a ``go.Figure`` that tests can inspect. Colours: one qualitative accent for the selected
 city, a sequential scale for scores (higher = darker), a diverging scale for changes.
@@ -30,82 +33,6 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
         hoverlabel=dict(font_family=FONT),
     )
     return fig
-
-
-def ranking_bar(
-    frame: pd.DataFrame,
-    *,
-    name: str,
-    score: str,
-    x_title: str = "",
-) -> go.Figure:
-    """Horizontal bars of ``score`` per unit, best on top."""
-    data = frame.dropna(subset=[score]).sort_values(score, ascending=True)
-    fig = go.Figure(
-        go.Bar(
-            x=data[score],
-            y=data[name].map(plain),
-            orientation="h",
-            marker_color="#e67e22",
-            texttemplate="%{x:.1f}",
-            textposition="outside",
-            cliponaxis=False,
-            customdata=data["adcode"],
-            hovertemplate="%{y}: %{x:.1f}<extra></extra>",
-        )
-    )
-    fig.update_xaxes(title=plain(x_title), showgrid=True, gridcolor="#eee")
-    fig.update_yaxes(automargin=True)
-    return _layout(fig, height=max(300, 22 * len(data) + 60))
-
-
-def choropleth(
-    frame: pd.DataFrame, geo: dict | str, *, value: str, name: str, label: str
-) -> go.Figure:
-    """Map of ``value`` by adcode; the view fits the units shown (offline: no base map).
-
-    ``geo`` is a GeoJSON FeatureCollection (feature ``id`` = adcode) or the URL of one, which
-    the browser then loads itself (much cheaper per rerun than an inline GeoJSON)."""
-    data = frame.dropna(subset=[value])
-    fig = go.Figure(
-        go.Choropleth(
-            geojson=geo,
-            locations=data["adcode"],
-            featureidkey="id",
-            z=data[value],
-            text=data[name].map(plain),
-            colorscale=SEQUENTIAL,
-            marker_line_color="white",
-            marker_line_width=0.6,
-            colorbar=dict(title=dict(text=plain(label)), thickness=12, len=0.7),
-            hovertemplate="%{text}: %{z:.1f}<extra></extra>",
-        )
-    )
-    fig.update_geos(visible=False, fitbounds="locations", projection_type="mercator")
-    return _layout(fig, height=520)
-
-
-def distribution(frame: pd.DataFrame, *, value: str, name: str, label: str) -> go.Figure:
-    """Strip plot with a box: where each unit's score sits in the group."""
-    data = frame.dropna(subset=[value])
-    fig = go.Figure(
-        go.Box(
-            x=data[value],
-            boxpoints="all",
-            jitter=0.4,
-            pointpos=0,
-            name="",
-            text=data[name].map(plain),
-            marker=dict(color=MUTED, size=7),
-            line=dict(color="#7f8c8d"),
-            fillcolor="rgba(0,0,0,0)",
-            hovertemplate="%{text}: %{x:.1f}<extra></extra>",
-            orientation="h",
-        )
-    )
-    fig.update_xaxes(title=plain(label), gridcolor="#eee")
-    fig.update_layout(showlegend=False)
-    return _layout(fig, height=220)
 
 
 def _score_range(values: pd.Series, high: float = 100) -> list[float]:

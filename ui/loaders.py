@@ -9,7 +9,9 @@ session can reach its cached results only by uploading the very same bytes.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -71,26 +73,86 @@ def bundled_dataset() -> Dataset:
 
 STATIC_GEO = ROOT / "static" / "geo" / "cities.geojson"
 GEO_URL = "/app/static/geo/cities.geojson"
+STATIC_GROUPS = STATIC_GEO.parent / "groups"
+MAX_GROUP_FILES = 256  # custom groups write new files: keep the newest ones only
 
 
 def _publish_geo(source: Path) -> str | None:
     """Serve the boundaries as a static file and return its URL, or None if that fails.
 
-    Plotly accepts a GeoJSON URL: the browser fetches the 2 MB file once (and caches it), while
-    an inline GeoJSON is validated and serialised by Python on every rerun (~1.5 s for all
-    cities). Streamlit only serves files inside ``static/`` (symlinks out of it are refused), so
-    the committed ``data/geo`` file is copied there (git-ignored) when missing or different.
+    Charts take a GeoJSON URL: the browser fetches the file once (and caches it), while an
+    inline GeoJSON travels with, and is serialised on, every rerun. Streamlit only serves
+    files inside ``static/`` (symlinks out of it are refused), so the committed ``data/geo``
+    file is copied there (git-ignored) when missing or different.
     """
     try:
         payload = source.read_bytes()
         if not STATIC_GEO.exists() or STATIC_GEO.read_bytes() != payload:
-            STATIC_GEO.parent.mkdir(parents=True, exist_ok=True)
-            tmp = STATIC_GEO.with_suffix(".tmp")
-            tmp.write_bytes(payload)
-            tmp.replace(STATIC_GEO)  # atomic: a concurrent reader never sees half a file
+            _write_atomic(STATIC_GEO, payload)
         return GEO_URL
     except OSError:
         return None
+
+
+def _write_atomic(path: Path, payload: bytes) -> None:
+    """Write via a temporary file and rename: a concurrent reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{threading.get_ident()}.tmp")
+    tmp.write_bytes(payload)
+    tmp.replace(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    """SHA-256 prefix of a file, recomputed only when its size or modification time change."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _geo_features(digest: str) -> dict[str, dict]:
+    """The served boundaries by feature id (adcode), parsed once per file version."""
+    features = json.loads(STATIC_GEO.read_bytes())["features"]
+    return {str(f.get("id")): f for f in features}
+
+
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _group_geo_url(digest: str, members: tuple[str, ...]) -> str:
+    features = _geo_features(digest)
+    chosen = [features[a] for a in members if a in features]
+    if len(chosen) >= 0.8 * len(features):
+        return GEO_URL  # nearly everything: the full file (probably cached by the browser)
+    key = hashlib.sha256(f"{digest}|{','.join(members)}".encode()).hexdigest()[:20]
+    path = STATIC_GROUPS / f"{key}.geojson"
+    if not path.exists():
+        collection = {"type": "FeatureCollection", "features": chosen}
+        _write_atomic(path, json.dumps(collection, separators=(",", ":")).encode())
+        _prune(STATIC_GROUPS, MAX_GROUP_FILES)
+    return f"/app/static/geo/groups/{key}.geojson"
+
+
+def _prune(folder: Path, keep: int) -> None:
+    """Delete all but the ``keep`` most recently written files (best effort)."""
+    files = sorted(folder.glob("*.geojson"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for stale in files[keep:]:
+        stale.unlink(missing_ok=True)
+
+
+def group_geo_url(dataset: Dataset, members: tuple[str, ...]) -> str | None:
+    """URL of the boundaries of just the peer group's units (None without boundaries).
+
+    The whole country is 2.1 MB of GeoJSON; the 27 YRD cities are 0.11 MB. The browser then
+    fetches, parses and projects only what the map shows, which is most of the map's cost on
+    the first visit. Files are named by the source file's digest and the members, so a
+    rebuilt boundary file never serves stale shapes.
+    """
+    if dataset.geo_url is None:
+        return None
+    try:
+        stat = STATIC_GEO.stat()
+        digest = _file_digest(str(STATIC_GEO), stat.st_mtime_ns, stat.st_size)
+        return _group_geo_url(digest, tuple(sorted(members)))
+    except (OSError, ValueError, KeyError):
+        return dataset.geo_url  # the full file still draws the same map
 
 
 def current_dataset() -> Dataset:

@@ -16,7 +16,14 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.local_server import CHROMIUM, CHROMIUM_ARGS, ROOT, launch_server, wait_healthy
+from tests.local_server import (
+    CHARTS_DRAWN_JS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    launch_server,
+    wait_healthy,
+)
 
 SHOTS = ROOT / "screenshots"
 
@@ -82,11 +89,7 @@ def settle(page, text: str, timeout: float = 45_000) -> None:
         '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout
     )
     # charts and tables draw after the script finishes: wait until each has rendered
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-                 .every(c => c.querySelector('.main-svg'))""",
-        timeout=timeout,
-    )
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=timeout, polling=100)
     page.wait_for_timeout(1500)
 
 
@@ -96,12 +99,17 @@ def shot(page, name: str) -> None:
 
 
 def test_rankings_and_language_switch(server, page):
-    page.goto(f"{server}/rankings")
+    with page.expect_response(lambda r: "/app/static/geo/" in r.url) as boundaries:
+        page.goto(f"{server}/rankings")
+    assert boundaries.value.status == 200
     settle(page, "排名")
-    # the map is drawn from the locally served boundaries: one filled path per city
-    page.wait_for_function(
-        "() => document.querySelectorAll('.choroplethlocation').length >= 27", timeout=30_000
-    )
+    # three Vega-Lite charts (bar, map, distribution), each drawn (settle waited for their
+    # marks; the map has none until the locally served boundaries have loaded)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 3
+    assert charts.nth(0).locator(".mark-rect path").count() == 27  # one bar per city
+    assert charts.nth(1).locator(".mark-shape path").count() == 27  # one shape per city
+    assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # no Plotly on page one
     shot(page, "rankings_zh")
     page.get_by_text("English", exact=True).click()
     settle(page, "Rankings")

@@ -1,0 +1,78 @@
+"""Server start-up: prepare the first page before the first visitor's browser asks for it.
+
+``dashboard.py`` hands :func:`lifespan` to ``st.App``; Streamlit runs it once its server has
+started. Without a warm-up the first visit pays for everything on its first script run:
+importing pandas and the engine, reading the bundled tables, the default ranking and its rank
+intervals (~1 s on the 2-core machine). The warm-up runs in a background thread, so the server
+answers at once and the work overlaps with the browser loading Streamlit's JavaScript (~1 s).
+Starting it earlier, while Streamlit itself starts, was measured slower: the two compete for
+the interpreter and the server became ready ~0.6 s later.
+
+Streamlit's legacy ``pages/`` mode is left alone: the first session still takes the short
+detour described in ``ui.context.current`` (cheap once the modules are imported). Clearing the
+flag before that session made the browser show "Page not found" for deep links such as
+``/rankings``, because the page list it receives first is then the entry script's only.
+
+The caches filled here are the ones the pages use (``st.cache_resource``/``st.cache_data`` in
+``ui.loaders``); results stay the same, only earlier. A failure is logged and ignored: the page
+then computes, and reports, as it would have without the warm-up.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from contextlib import asynccontextmanager
+
+LOG = logging.getLogger("talent_vitality.warmup")
+
+
+def prepare() -> None:
+    """Step 1: import pandas, the engine and the views; read the bundled tables."""
+    from ui import context, loaders, vega_charts, views  # noqa: F401  (imports are the point)
+
+    loaders.bundled_dataset()
+
+
+def warm() -> None:
+    """Step 2: the default Rankings view (result, rank intervals, the map's boundary file).
+
+    Runs once the server is up: ``st.cache_data`` keeps its entries in the running server's
+    cache storage, so entries made before would not be found by the pages."""
+    from ui import loaders, views
+
+    dataset = loaders.bundled_dataset()
+    options = loaders.options_for(dataset)
+    selections = options.default_selections()
+    members = loaders.members_for(dataset, selections)
+    config = loaders.config_for(selections)
+    result = loaders.result(dataset, config, members)
+    intervals = loaders.uncertainty_ranks(dataset, config, members)
+    loaders.group_geo_url(dataset, members)
+    views.ranking_table(
+        result, dataset.framework, dataset.units, selections["year"], selections["lang"], intervals
+    )
+
+
+def _logged(step) -> bool:
+    start = time.perf_counter()
+    try:
+        step()
+    except Exception:  # never take the server down: the page will compute and report itself
+        LOG.exception("warm-up step %s failed; the first visit computes it itself", step.__name__)
+        return False
+    LOG.info("warm-up step %s done in %.2f s", step.__name__, time.perf_counter() - start)
+    return True
+
+
+def _warm_all() -> None:
+    if _logged(prepare):
+        _logged(warm)
+
+
+@asynccontextmanager
+async def lifespan(_app):
+    """``st.App`` lifespan hook: start the warm-up thread and serve at once."""
+    threading.Thread(target=_warm_all, name="warm-up", daemon=True).start()
+    yield
