@@ -37,9 +37,10 @@ def free_port() -> int:
 
 
 def launch_server(
-    port: int | None = None, stderr=subprocess.DEVNULL
+    port: int | None = None, stderr=subprocess.DEVNULL, app_dir: Path = ROOT
 ) -> tuple[subprocess.Popen, str]:
-    """Start ``streamlit run dashboard.py`` on loopback; returns (process, base URL) at once."""
+    """Start ``streamlit run dashboard.py`` (in ``app_dir``) on loopback; returns (process, base
+    URL) at once."""
     port = port or free_port()
     env = {**os.environ, "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     proc = subprocess.Popen(
@@ -56,7 +57,7 @@ def launch_server(
             "--server.headless",
             "true",
         ],
-        cwd=ROOT,
+        cwd=app_dir,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=stderr,
