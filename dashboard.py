@@ -30,7 +30,7 @@ def main() -> None:
             "pages/rankings.py",
             title=t("page_rankings", lang),
             icon=":material/leaderboard:",
-            url_path="rankings",
+            url_path="home",  # served at "/"; the name is only reserved (see the alias below)
             default=True,
         ),
         st.Page(
@@ -59,6 +59,18 @@ def main() -> None:
             url_path="data",
         ),
     ]
+    # Streamlit serves the default page at "/" only: a link to /rankings would open it with a
+    # "Page not found" notice (the first session of a server is spared by the legacy pages/
+    # mode). This hidden alias forwards such links to "/" and the selections in them survive.
+    rankings = pages[0]
+    pages.append(
+        st.Page(
+            lambda: st.switch_page(rankings),
+            title=t("page_rankings", lang),
+            url_path="rankings",
+            visibility="hidden",
+        )
+    )
 
     page = st.navigation(pages, position="sidebar", expanded=True)
     page.run()

@@ -56,24 +56,35 @@ event = st.dataframe(
     height=min(38 * len(table) + 40, 740),
 )
 st.caption(t("ranking_table_note", lang))
+
+
+def open_city(adcode: str | None) -> None:
+    """A click on a row, a bar or the map opens that city's profile."""
+    if adcode is not None and adcode in set(table["adcode"]):
+        st.session_state["city"] = adcode
+        st.switch_page("pages/city.py")
+
+
 if event and event.selection.rows:
-    st.session_state["city"] = table.iloc[event.selection.rows[0]]["adcode"]
-    st.switch_page("pages/city.py")
+    open_city(table.iloc[event.selection.rows[0]]["adcode"])
 
 # 4. Charts
 left, right = st.columns([1, 1])
 with left:
     st.subheader(t("bar_chart", lang))
-    st.vega_lite_chart(
+    clicked = st.vega_lite_chart(
         spec=vega_charts.ranking_bar(table, name="name", score=root, x_title=fw.name(root, lang)),
         width="stretch",
         key="bar",
+        on_select="rerun",
+        selection_mode=vega_charts.PICK,
     )
+    open_city(vega_charts.picked(clicked))
 with right:
     st.subheader(t("map", lang))
     geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
     if geo_url is not None:
-        st.vega_lite_chart(
+        clicked = st.vega_lite_chart(
             spec=vega_charts.choropleth(
                 table,
                 geo_url,
@@ -83,7 +94,10 @@ with right:
             ),
             width="stretch",
             key="map",
+            on_select="rerun",
+            selection_mode=vega_charts.PICK,
         )
+        open_city(vega_charts.picked(clicked))
     else:
         st.info(t("no_geo", lang))
     st.subheader(t("distribution", lang))

@@ -108,8 +108,25 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     }
 
 
+def _restore(key: str) -> None:
+    """Give a widget back the value it had before a page switch.
+
+    ``st.switch_page`` (a click in the ranking table or a chart) starts the next run without the
+    session values of widgets whose key is their value (Streamlit 1.67 drops them), which reset
+    the language and the census year. A shadow copy under ``_kept_<key>`` survives and is put
+    back before the widget is drawn; :func:`_keep` refreshes it after."""
+    shadow = f"_kept_{key}"
+    if st.session_state.get(key) is None and st.session_state.get(shadow) is not None:
+        st.session_state[key] = st.session_state[shadow]
+
+
+def _keep(key: str) -> None:
+    st.session_state[f"_kept_{key}"] = st.session_state.get(key)
+
+
 def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
     sb = st.sidebar
+    _restore("lang")
     sb.segmented_control(
         t("language", st.session_state.get("lang", "zh")),
         LANGS,
@@ -117,6 +134,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
         required=True,
         format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
+    _keep("lang")
     lang = st.session_state.get("lang") or "zh"
     for message in st.session_state.pop("_link_notices", []):
         st.warning(message, icon=":material/link_off:")
@@ -155,7 +173,9 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             max_selections=400,
         )
     if len(options.years) > 1:
+        _restore("year")
         sb.segmented_control(t("year", lang), options.years, key="year", required=True)
+        _keep("year")
     with sb.expander(t("methods", lang), icon=":material/functions:"):
         for key, label in (
             ("norm", "normalise"),

@@ -79,8 +79,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "p05": ("排名 5%", "Rank p5"),
     "p95": ("排名 95%", "Rank p95"),
     "ranking_table_note": (
-        "点击一行查看该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
-        "Click a row to open that city's profile. Rank intervals come from a Monte Carlo uncertainty analysis "
+        "点击表格的一行、条形图的条或地图上的城市，查看该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
+        "Click a table row, a bar or a city on the map to open that city's profile. Rank intervals come from a Monte Carlo uncertainty analysis "
         "(weight noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
     ),
     "bar_chart": ("指数得分", "Index scores"),

@@ -22,6 +22,8 @@ from ui.figures import FONT, MUTED, _score_range
 BAR_COLOUR = "#e67e22"
 SEQUENTIAL = "yelloworangered"  # Vega's name for the YlOrRd scale of the Plotly pages
 DATASET = "scores"
+PICK = "pick"  # the click selection of the bar chart and the map: {"pick": [{"adcode": ...}]}
+_PICK_PARAM = {"name": PICK, "select": {"type": "point", "fields": ["adcode"], "on": "click"}}
 
 
 def _tidy(frame: pd.DataFrame, *, name: str, value: str) -> pd.DataFrame:
@@ -54,8 +56,16 @@ def _spec(data: pd.DataFrame, body: dict, height: int) -> dict:
     }
 
 
+def picked(event) -> str | None:
+    """The adcode a click selected in a chart drawn with ``on_select``, if any."""
+    rows = (getattr(event, "selection", None) or {}).get(PICK) or []
+    adcode = rows[0].get("adcode") if rows and isinstance(rows[0], dict) else None
+    return str(adcode) if adcode else None
+
+
 def ranking_bar(frame: pd.DataFrame, *, name: str, score: str, x_title: str = "") -> dict:
-    """Horizontal bars of ``score`` per unit, best on top, value printed at the bar's end."""
+    """Horizontal bars of ``score`` per unit, best on top, value printed at the bar's end; a
+    click on a bar selects its unit (:func:`picked`)."""
     data = _tidy(frame, name=name, value=score)
     encoding = {
         "y": {
@@ -80,7 +90,10 @@ def ranking_bar(frame: pd.DataFrame, *, name: str, score: str, x_title: str = ""
         "data": {"name": DATASET},
         "encoding": encoding,
         "layer": [
-            {"mark": {"type": "bar", "color": BAR_COLOUR}},
+            {
+                "mark": {"type": "bar", "color": BAR_COLOUR, "cursor": "pointer"},
+                "params": [_PICK_PARAM],
+            },
             {
                 "mark": {"type": "text", "align": "left", "dx": 3, "fontSize": 11},
                 "encoding": {"text": {"field": "score", "type": "quantitative", "format": ".1f"}},
@@ -95,19 +108,24 @@ def choropleth(frame: pd.DataFrame, geo_url: str, *, value: str, name: str, labe
 
     The browser fetches the boundaries from ``geo_url`` (a GeoJSON FeatureCollection whose
     feature ``id`` is the adcode) and joins the scores to them by adcode; units without a score
-    are not drawn, and the projection fits the ones that are."""
+    are not drawn, and the projection fits the ones that are. A click selects a unit."""
     data = _tidy(frame, name=name, value=value)
     body = {
         "data": {"url": geo_url, "format": {"type": "json", "property": "features"}},
         "transform": [
             {
                 "lookup": "id",
-                "from": {"data": {"name": DATASET}, "key": "adcode", "fields": ["name", "score"]},
+                "from": {
+                    "data": {"name": DATASET},
+                    "key": "adcode",
+                    "fields": ["adcode", "name", "score"],
+                },
             },
             {"filter": "isValid(datum.score)"},
         ],
         "projection": {"type": "mercator"},
-        "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.6},
+        "mark": {"type": "geoshape", "stroke": "white", "strokeWidth": 0.6, "cursor": "pointer"},
+        "params": [_PICK_PARAM],
         "encoding": {
             "color": {
                 "field": "score",

@@ -12,7 +12,7 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pytest
 
@@ -117,6 +117,31 @@ def test_rankings_and_language_switch(server, page):
     # the peer-group box shows its English label, not the stale Chinese one
     playwright_api.expect(page.get_by_text("YRD central 27 cities").first).to_be_visible()
     shot(page, "rankings_en")
+
+
+@pytest.mark.parametrize("target", ["row", "bar", "map"])
+def test_click_through_keeps_the_view(server, page, target):
+    """A click on a table row, a bar or a map shape opens that city's profile in the same
+    language, year and peer group; ``/rankings`` links work in any session (no "Page not
+    found" notice: the default page itself lives at ``/``)."""
+    page.goto(f"{server}/rankings?lang=en&year=2010&group=yrd41")
+    settle(page, "Rankings")
+    assert page.get_by_text("does not seem to exist").count() == 0
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    if target == "row":
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 14, box["y"] + 36 + 17)  # the first row's selector
+    elif target == "bar":
+        charts.nth(0).locator(".mark-rect path").first.click()
+    else:
+        charts.nth(1).locator(".mark-shape path").nth(3).click()
+    page.wait_for_url("**/city?**", timeout=30_000)
+    settle(page, "City profile")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["lang"] == ["en"] and query["year"] == ["2010"] and query["group"] == ["yrd41"]
+    assert len(query["city"][0]) == 6
+    if target == "bar":  # the top bar is the best-ranked city, whose profile says "1 / 41"
+        playwright_api.expect(page.get_by_text("1 / 41").first).to_be_visible()
 
 
 def test_city_profile_choose_city(server, page):
