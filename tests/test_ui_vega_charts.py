@@ -101,6 +101,19 @@ def test_group_boundaries_hold_just_the_group(bundled):
     assert loaders.group_geo_url(bundled, everyone) == loaders.GEO_URL  # the full file
 
 
+def test_feature_split_matches_a_full_decode():
+    """The fast line split and the full decode give the same features, and the group file
+    built from them is valid GeoJSON."""
+    payload = (ROOT / "data" / "geo" / "cities.geojson").read_bytes()
+    fast = loaders.split_features(payload)
+    decoded = json.loads(payload)["features"]
+    assert list(fast) == [f["id"] for f in decoded]
+    assert {k: json.loads(v) for k, v in fast.items()} == {f["id"]: f for f in decoded}
+    compact = json.dumps(json.loads(payload), separators=(",", ":")).encode()  # one line
+    slow = loaders.split_features(compact)
+    assert {k: json.loads(v) for k, v in slow.items()} == {f["id"]: f for f in decoded}
+
+
 def test_no_boundaries_no_map(bundled):
     from dataclasses import replace
 
