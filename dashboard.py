@@ -14,6 +14,17 @@ from __future__ import annotations
 
 import streamlit as st
 
+# (page file in pages/, sidebar icon, URL path); the first is the default page, served at "/"
+# (its own path "home" is only reserved: see the alias below).
+PAGES = (
+    ("rankings", ":material/leaderboard:", "home"),
+    ("city", ":material/location_city:", "city"),
+    ("compare", ":material/compare_arrows:", "compare"),
+    ("lab", ":material/tune:", "lab"),
+    ("methodology", ":material/menu_book:", "methodology"),
+    ("data", ":material/table_view:", "data"),
+)
+
 
 def main() -> None:
     """One run of the app: sidebar, link sync, then the chosen page."""
@@ -27,37 +38,13 @@ def main() -> None:
 
     pages = [
         st.Page(
-            "pages/rankings.py",
-            title=t("page_rankings", lang),
-            icon=":material/leaderboard:",
-            url_path="home",  # served at "/"; the name is only reserved (see the alias below)
-            default=True,
-        ),
-        st.Page(
-            "pages/city.py",
-            title=t("page_city", lang),
-            icon=":material/location_city:",
-            url_path="city",
-        ),
-        st.Page(
-            "pages/compare.py",
-            title=t("page_compare", lang),
-            icon=":material/compare_arrows:",
-            url_path="compare",
-        ),
-        st.Page("pages/lab.py", title=t("page_lab", lang), icon=":material/tune:", url_path="lab"),
-        st.Page(
-            "pages/methodology.py",
-            title=t("page_methodology", lang),
-            icon=":material/menu_book:",
-            url_path="methodology",
-        ),
-        st.Page(
-            "pages/data.py",
-            title=t("page_data", lang),
-            icon=":material/table_view:",
-            url_path="data",
-        ),
+            f"pages/{name}.py",
+            title=t(f"page_{name}", lang),
+            icon=icon,
+            url_path=path,
+            default=k == 0,
+        )
+        for k, (name, icon, path) in enumerate(PAGES)
     ]
     # Streamlit serves the default page at "/" only: a link to /rankings would open it with a
     # "Page not found" notice (the first session of a server is spared by the legacy pages/

@@ -70,26 +70,20 @@ st.dataframe(pd.DataFrame({"rank": range(1, 28), "score": [100.0 - k for k in ra
 """
 
 
-def _cold_start(p, chromium: str, profile: str, app_dir: Path, port: int | None) -> dict:
-    """Launch a fresh server, open /rankings in a browser that is already running (as a user's
+def _cold_start(p, profile: str, app_dir: Path, port: int | None) -> dict:
+    """Launch a fresh server, open / (Rankings) in a browser that is already running (as a user's
     would be) and time, from server launch: server healthy, ranking table visible, every chart
     drawn (``CHARTS_DRAWN_JS``) with the script finished."""
-    from tests.local_server import CHARTS_DRAWN_JS, CHROMIUM_ARGS, launch_server, wait_healthy
+    from tests.local_server import CHARTS_DRAWN_JS, launch_server, open_chromium, wait_healthy
 
-    ctx = p.chromium.launch_persistent_context(
-        profile,
-        executable_path=chromium,
-        headless=True,
-        args=CHROMIUM_ARGS,
-        viewport={"width": 1400, "height": 1000},
-    )
+    ctx = open_chromium(p, profile)
     page = ctx.new_page()
     start = time.perf_counter()
     proc, url = launch_server(port=port, app_dir=app_dir)
     try:
         wait_healthy(proc, url)
         healthy = time.perf_counter() - start
-        page.goto(f"{url}/rankings")
+        page.goto(f"{url}/")  # the address `streamlit run` prints: the Rankings page
         # wait_for_selector/function poll every frame; expect() backs off up to 1 s per poll
         page.wait_for_selector('[data-testid="stDataFrame"]', state="visible", timeout=60_000)
         table = time.perf_counter() - start
@@ -106,7 +100,7 @@ def _cold_start(p, chromium: str, profile: str, app_dir: Path, port: int | None)
 
 
 def cold_start(runs: int) -> None:
-    """Cold server (launched per run), Rankings page, target <= 4 s to the first rendered page.
+    """Cold server (launched per run), Rankings page at ``/``, target <= 4 s to the first page.
 
     Measured for the dashboard and, interleaved run by run so both see the same machine load,
     for a baseline: a two-line Streamlit app showing one 27-row table, i.e. what Streamlit
@@ -132,17 +126,15 @@ def cold_start(runs: int) -> None:
             ports = {name: free_port() for name in apps}
             for name, app_dir in apps.items():
                 if browser_kind == "returning_browser":  # the earlier visit (untimed)
-                    _cold_start(p, chromium, kept[name], app_dir, ports[name])
+                    _cold_start(p, kept[name], app_dir, ports[name])
             for _ in range(runs):
                 for name, app_dir in apps.items():
                     if browser_kind == "fresh_profile":
                         profile = tempfile.mkdtemp()
-                        marks[name].append(_cold_start(p, chromium, profile, app_dir, None))
+                        marks[name].append(_cold_start(p, profile, app_dir, None))
                         shutil.rmtree(profile, ignore_errors=True)
                     else:
-                        marks[name].append(
-                            _cold_start(p, chromium, kept[name], app_dir, ports[name])
-                        )
+                        marks[name].append(_cold_start(p, kept[name], app_dir, ports[name]))
             for name in apps:
                 shutil.rmtree(kept[name], ignore_errors=True)
                 med = {k: statistics.median(m[k] for m in marks[name]) for k in marks[name][0]}
@@ -173,17 +165,11 @@ def slider(runs: int) -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    from tests.local_server import CHROMIUM_ARGS, launch_server, wait_healthy
+    from tests.local_server import launch_server, open_chromium, wait_healthy
 
     with sync_playwright() as p:
         profile = tempfile.mkdtemp()
-        ctx = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=chromium,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 1000},
-        )
+        ctx = open_chromium(p, profile)
         page = ctx.new_page()
         proc, url = launch_server()
         try:

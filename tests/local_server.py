@@ -30,6 +30,15 @@ CHROMIUM_ARGS = [
 ]
 
 
+def open_chromium(playwright, profile: str, **options):
+    """A headless Debian Chromium with the offline flags above, on the profile folder
+    ``profile`` (a persistent context: keep a folder to model a returning browser)."""
+    options.setdefault("viewport", {"width": 1400, "height": 1000})
+    return playwright.chromium.launch_persistent_context(
+        profile, executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS, **options
+    )
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

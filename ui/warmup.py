@@ -8,10 +8,8 @@ answers at once and the work overlaps with the browser loading Streamlit's JavaS
 Starting it earlier, while Streamlit itself starts, was measured slower: the two compete for
 the interpreter and the server became ready ~0.6 s later.
 
-Streamlit's legacy ``pages/`` mode is left alone: the first session still takes the short
-detour described in ``ui.context.current`` (cheap once the modules are imported). Clearing the
-flag before that session made the browser show "Page not found" for deep links such as
-``/rankings``, because the page list it receives first is then the entry script's only.
+It also switches Streamlit's legacy ``pages/`` mode off before the first session (see
+:func:`leave_legacy_pages_mode`).
 
 The caches filled here are the ones the pages use (``st.cache_resource``/``st.cache_data`` in
 ``ui.loaders``); results stay the same, only earlier. A failure is logged and ignored: the page
@@ -71,8 +69,21 @@ def _warm_all() -> None:
         _logged(warm)
 
 
+def leave_legacy_pages_mode() -> None:
+    """Tell Streamlit now that this app navigates with ``st.navigation``.
+
+    Streamlit guesses "legacy ``pages/`` mode" from the folder when the first session starts,
+    runs the page file without ``dashboard.py`` and ``ui.context.current`` has to rerun (0.25–
+    0.35 s on the first visit). The flag is process-wide; with the hidden ``/rankings`` alias
+    in ``dashboard.py`` every deep link resolves without the legacy page list."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
 @asynccontextmanager
 async def lifespan(_app):
     """``st.App`` lifespan hook: start the warm-up thread and serve at once."""
+    leave_legacy_pages_mode()
     threading.Thread(target=_warm_all, name="warm-up", daemon=True).start()
     yield

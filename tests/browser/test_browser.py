@@ -19,9 +19,9 @@ import pytest
 from tests.local_server import (
     CHARTS_DRAWN_JS,
     CHROMIUM,
-    CHROMIUM_ARGS,
     ROOT,
     launch_server,
+    open_chromium,
     wait_healthy,
 )
 
@@ -49,13 +49,8 @@ def server():
 def browser():
     with playwright_api.sync_playwright() as p:
         profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        context = p.chromium.launch_persistent_context(
-            profile,
-            executable_path=CHROMIUM,
-            headless=True,
-            args=CHROMIUM_ARGS,
-            viewport={"width": 1400, "height": 2400},
-            locale="zh-CN",
+        context = open_chromium(
+            p, profile, viewport={"width": 1400, "height": 2400}, locale="zh-CN"
         )
         yield context
         context.close()
