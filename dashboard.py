@@ -47,8 +47,8 @@ def main() -> None:
         for k, (name, icon, path) in enumerate(PAGES)
     ]
     # Streamlit serves the default page at "/" only: a link to /rankings would open it with a
-    # "Page not found" notice (the first session of a server is spared by the legacy pages/
-    # mode). This hidden alias forwards such links to "/" and the selections in them survive.
+    # "Page not found" notice. This hidden alias forwards such links to "/"; the selections in
+    # the link survive (ui.context reads them on the session's first run).
     rankings = pages[0]
     pages.append(
         st.Page(

@@ -144,6 +144,24 @@ def test_warm_up_runs_and_a_failure_is_only_logged(monkeypatch, caplog):
     assert "disk gone" in caplog.text
 
 
+def test_lifespan_leaves_legacy_pages_mode_and_starts_the_warm_up(monkeypatch):
+    import asyncio
+    import threading
+
+    from streamlit.runtime.pages_manager import PagesManager
+
+    started = threading.Event()
+    monkeypatch.setattr(warmup, "_warm_all", started.set)
+    monkeypatch.setattr(PagesManager, "uses_pages_directory", None)
+
+    async def serve():
+        async with warmup.lifespan(None):
+            assert PagesManager.uses_pages_directory is False  # before any session starts
+
+    asyncio.run(serve())
+    assert started.wait(10)
+
+
 def test_streamlit_run_serves_the_app_with_its_warm_up():
     """`streamlit run dashboard.py` looks for an ASGI app by reading the file (no execution),
     then imports the module; the module must give an ``st.App`` carrying our lifespan."""

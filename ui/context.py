@@ -43,11 +43,12 @@ def current() -> Context:
     """The context set up by the entry script for this rerun.
 
     Streamlit keeps a legacy mode for apps with a ``pages/`` folder: until ``st.navigation`` has
-    run once in the process, it executes a page file directly, without ``dashboard.py`` (this
-    happens on the first request of a fresh server to a deep link such as ``/city``, and on
-    every AppTest rerun). The page would then see no sidebar and a stale context, so we switch
-    the legacy mode off and rerun through the entry script. ``uses_pages_directory`` is the
-    flag ``st.navigation`` itself clears (streamlit/commands/navigation.py).
+    run once in the process, it executes a page file directly, without ``dashboard.py``. The
+    server leaves that mode at start-up (``ui.warmup.leave_legacy_pages_mode``), but AppTest
+    (on every rerun) and a server started without ``dashboard.app`` still enter it. The page
+    would then see no sidebar and a stale context, so we switch the legacy mode off and rerun
+    through the entry script. ``uses_pages_directory`` is the flag ``st.navigation`` itself
+    clears (streamlit/commands/navigation.py).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
