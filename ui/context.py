@@ -109,34 +109,20 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     }
 
 
-def _restore(key: str) -> None:
-    """Give a widget back the value it had before a page switch.
-
-    ``st.switch_page`` (a click in the ranking table or a chart) starts the next run without the
-    session values of widgets whose key is their value (Streamlit 1.67 drops them), which reset
-    the language and the census year. A shadow copy under ``_kept_<key>`` survives and is put
-    back before the widget is drawn; :func:`_keep` refreshes it after."""
-    shadow = f"_kept_{key}"
-    if st.session_state.get(key) is None and st.session_state.get(shadow) is not None:
-        st.session_state[key] = st.session_state[shadow]
-
-
-def _keep(key: str) -> None:
-    st.session_state[f"_kept_{key}"] = st.session_state.get(key)
-
-
 def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
     sb = st.sidebar
-    _restore("lang")
-    sb.segmented_control(
-        t("language", st.session_state.get("lang", "zh")),
+    shown = st.session_state.get("lang") or options.default("lang")
+    _bound(
+        sb.segmented_control,
+        "lang",
+        t("language", shown),
         LANGS,
-        key="lang",
+        lambda code: {"zh": "中文", "en": "English"}[code],
+        shown,
+        options.default("lang"),
         required=True,
-        format_func=lambda code: {"zh": "中文", "en": "English"}[code],
     )
-    _keep("lang")
-    lang = st.session_state.get("lang") or "zh"
+    lang = st.session_state["lang"]
     for message in st.session_state.pop("_link_notices", []):
         st.warning(message, icon=":material/link_off:")
 
@@ -174,9 +160,16 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             max_selections=400,
         )
     if len(options.years) > 1:
-        _restore("year")
-        sb.segmented_control(t("year", lang), options.years, key="year", required=True)
-        _keep("year")
+        _bound(
+            sb.segmented_control,
+            "year",
+            t("year", lang),
+            options.years,
+            str,
+            lang,
+            options.default("year"),
+            required=True,
+        )
     with sb.expander(t("methods", lang), icon=":material/functions:"):
         for key, label in (
             ("norm", "normalise"),
@@ -216,6 +209,9 @@ def _bound(
     Streamlit keeps a widget's value as its *displayed label*; after a language switch the old
     label matches no option. So the widget key carries the language (a fresh widget per
     language), and the value itself lives under ``key``, copied back by the change callback.
+    A plain session key also survives ``st.switch_page`` (a click in the ranking table or a
+    chart), which drops the values of widget keys in Streamlit 1.67: that is why the language
+    and the year, whose labels do not all change, are bound this way too.
     """
     value = st.session_state.get(key)
     if multi:

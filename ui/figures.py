@@ -18,7 +18,6 @@ from ui.safe import plain
 
 ACCENT = "#c0392b"
 MUTED = "#9aa5b1"
-SEQUENTIAL = "YlOrRd"
 DIVERGING = "RdBu"
 FONT = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, PingFang SC, sans-serif"
 
@@ -35,7 +34,7 @@ def _layout(fig: go.Figure, height: int, title: str | None = None) -> go.Figure:
     return fig
 
 
-def _score_range(values: pd.Series, high: float = 100) -> list[float]:
+def score_range(values: pd.Series, high: float = 100) -> list[float]:
     """[0, 100] for 0–100 scores; the data's own span otherwise (z-scores can be negative)."""
     v = pd.to_numeric(values, errors="coerce").dropna()
     if v.empty or (v.min() >= 0 and v.max() <= high):
@@ -79,7 +78,7 @@ def radar(
     fig.update_layout(
         polar=dict(
             radialaxis=dict(
-                range=_score_range(pd.concat(list(series.values())), range_max),
+                range=score_range(pd.concat(list(series.values())), range_max),
                 gridcolor="#ddd",
                 angle=54,
                 tickfont=dict(size=9),
@@ -295,6 +294,6 @@ def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str
     fig.update_layout(
         barmode="group", bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom")
     )
-    fig.update_xaxes(title=plain(x_title), gridcolor="#eee", range=_score_range(frame[y]))
+    fig.update_xaxes(title=plain(x_title), gridcolor="#eee", range=score_range(frame[y]))
     fig.update_yaxes(autorange="reversed", automargin=True)
     return _layout(fig, height=80 + n_groups * (8 * n_units + 14))

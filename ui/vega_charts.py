@@ -17,10 +17,10 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ui.figures import FONT, MUTED, _score_range
+from ui.figures import FONT, MUTED, score_range
 
 BAR_COLOUR = "#e67e22"
-SEQUENTIAL = "yelloworangered"  # Vega's name for the YlOrRd scale of the Plotly pages
+SEQUENTIAL = "yelloworangered"  # Vega's name for ColorBrewer's YlOrRd
 DATASET = "scores"
 PICK = "pick"  # the click selection of the bar chart and the map: {"pick": [{"adcode": ...}]}
 _PICK_PARAM = {"name": PICK, "select": {"type": "point", "fields": ["adcode"], "on": "click"}}
@@ -82,7 +82,7 @@ def ranking_bar(frame: pd.DataFrame, *, name: str, score: str, x_title: str = ""
             "field": "score",
             "type": "quantitative",
             "title": x_title,
-            "scale": {"domain": _score_range(data["score"]), "nice": False},
+            "scale": {"domain": score_range(data["score"]), "nice": False},
         },
         "tooltip": _tooltip(x_title),
     }

@@ -38,19 +38,16 @@ def warm() -> None:
 
     Runs once the server is up: ``st.cache_data`` keeps its entries in the running server's
     cache storage, so entries made before would not be found by the pages."""
-    from ui import loaders, views
+    from ui import loaders
 
     dataset = loaders.bundled_dataset()
     options = loaders.options_for(dataset)
     selections = options.default_selections()
     members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
-    result = loaders.result(dataset, config, members)
-    intervals = loaders.uncertainty_ranks(dataset, config, members)
+    loaders.result(dataset, config, members)
+    loaders.uncertainty_ranks(dataset, config, members)
     loaders.group_geo_url(dataset, members)
-    views.ranking_table(
-        result, dataset.framework, dataset.units, selections["year"], selections["lang"], intervals
-    )
 
 
 def _logged(step) -> bool:

@@ -19,14 +19,7 @@ from indicators.methods.impute import (
     i_median,
     impute_none,
 )
-from indicators.methods.normalise import (
-    n_distance_to_frontier,
-    n_goalposts,
-    n_minmax,
-    n_percentile,
-    n_rank,
-    n_zscore,
-)
+from indicators.methods.normalise import NORMALISERS
 from indicators.methods.treat import treat_coinr, treat_none
 from indicators.methods.weights import w_ahp, w_critic, w_entropy, w_equal, w_framework, w_pca
 
@@ -41,14 +34,7 @@ IMPUTE: dict[str, Callable] = {
     "latest": i_latest,
 }
 TREAT: dict[str, Callable] = {"none": treat_none, "coinr": treat_coinr}
-NORMALISE: dict[str, Callable] = {
-    "minmax": n_minmax,
-    "zscore": n_zscore,
-    "rank": n_rank,
-    "percentile": n_percentile,
-    "goalposts": n_goalposts,
-    "distance_to_frontier": n_distance_to_frontier,
-}
+NORMALISE: dict[str, Callable] = NORMALISERS  # one table: normalise_matrix uses it too
 WEIGHTS: dict[str, Callable] = {
     "framework": w_framework,
     "equal": w_equal,
