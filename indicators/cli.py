@@ -135,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame | None, str]:
-    from indicators.io import default_paths, load_coinr, load_data, load_framework, load_units
+    from indicators.coinr import load_coinr
+    from indicators.tables import default_paths, load_data, load_framework, load_units
 
     paths = default_paths()
     if args.coinr:

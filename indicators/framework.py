@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.validate import ProblemCollector, is_missing, parse_number
+from indicators.cells import is_missing, parse_direction, parse_number
+from indicators.validate import ProblemCollector
 
-__all__ = ["Framework", "FRAMEWORK_COLUMNS", "parse_direction"]
+__all__ = ["Framework", "FRAMEWORK_COLUMNS"]
 
 #: Columns of :attr:`Framework.table`, in order (extra input columns follow them).
 FRAMEWORK_COLUMNS = (
@@ -36,19 +37,6 @@ _REQUIRED = ("code", "parent", "level")
 #: Highest level accepted (a tree deeper than this is a mistake, and larger numbers overflow).
 MAX_LEVEL = 1000
 _TEXT_OPTIONAL = ("unit", "definition_zh", "definition_en", "source")
-
-
-def parse_direction(value: object) -> tuple[int | None, str | None]:
-    """Read a direction cell: ``1, -1, "1", "+1", "-1", "−1", 1.0`` → ``(±1, None)``.
-
-    Missing → ``(None, None)``; anything else → ``(None, reason)``.
-    """
-    if is_missing(value):
-        return None, None
-    number, reason = parse_number(value, thousands=False)
-    if reason is None and number in (1.0, -1.0):
-        return int(number), None
-    return None, f"direction must be +1 or -1, got {value!r}"
 
 
 def _text(value: object) -> str:

@@ -15,8 +15,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from indicators.io import normalise_adcode
-from indicators.validate import Problem, ValidationError, is_missing
+from indicators.cells import is_missing, normalise_adcode
+from indicators.validate import Problem, ValidationError
 
 __all__ = ["select_units", "group_columns", "province_options"]
 

@@ -12,10 +12,6 @@ indicator) are ``Problem`` objects with ``severity="warning"``; they are never r
 
 from __future__ import annotations
 
-import math
-import numbers
-import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,10 +22,6 @@ __all__ = [
     "ValidationError",
     "ProblemCollector",
     "problems_frame",
-    "parse_number",
-    "is_missing",
-    "MISSING_TOKENS",
-    "MAX_MAGNITUDE",
 ]
 
 SEVERITIES = ("error", "warning", "info")
@@ -190,84 +182,3 @@ class ProblemCollector:
         """Problems ordered as a reader scans a file: whole-file ones first, then by row
         (stable, so problems on one row keep the order they were found in)."""
         return sorted(problems, key=lambda p: (p.row is not None, p.row or 0))
-
-
-# --------------------------------------------------------------------------------------------
-# Cell parsing shared by the framework and data loaders
-
-#: Largest magnitude accepted for a number. Larger values would overflow in the pipeline
-#: (variances square values, weights are summed), silently turning results into NaN or 0.
-MAX_MAGNITUDE = 1e100
-
-#: Cell texts read as a missing value (compared case-insensitively after stripping).
-MISSING_TOKENS = frozenset({"", "na", "n/a", "nan", "null", "none", "#n/a"})
-
-_PLAIN_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
-_INFINITY = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
-_MINUS_SIGNS = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"}
-
-
-def _too_large(value: object) -> str:
-    return f"expected a number of magnitude at most {MAX_MAGNITUDE:g}, got {value!r}"
-
-
-def is_missing(value: object) -> bool:
-    """True for ``None``, NaN, ``pd.NA`` and the texts in :data:`MISSING_TOKENS`."""
-    if value is None or value is pd.NA or value is pd.NaT:
-        return True
-    if isinstance(value, float | numbers.Real) and not isinstance(value, bool):
-        return math.isnan(float(value))
-    if isinstance(value, str):
-        return value.strip().lower() in MISSING_TOKENS
-    return False
-
-
-def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str | None]:
-    """Read one cell as a float without ever silently changing its value.
-
-    Returns ``(number, None)`` on success, ``(nan, None)`` for a missing cell and
-    ``(nan, reason)`` when the cell is not an unambiguous number.
-
-    Accepted: numbers (not booleans); texts of plain decimal numbers with an optional sign and
-    exponent (``"1.5"``, ``"-2"``, ``"+1"``, ``"1e3"``); full-width digits and signs
-    (``"１２３"``, Unicode NFKC); the Unicode minus ``"−"``; thousands separators in the
-    comma-and-groups-of-three form (``"1,234"``, ``"1,234,567.5"``) when ``thousands`` is true.
-    Missing: ``None``, NaN and :data:`MISSING_TOKENS`.
-    Rejected (a reason is returned): infinities, magnitudes above :data:`MAX_MAGNITUDE` (1e100,
-    e.g. ``"1e400"`` would otherwise read as infinity), ``"12%"`` (it is unclear whether 12 or 0.12 is
-    meant), decimal commas (``"1,5"``), underscores, any other text.
-    """
-    if isinstance(value, bool):
-        return math.nan, f"expected a number, got the boolean {value!r}"
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return math.nan, None
-        if math.isinf(number):
-            return math.nan, f"expected a finite number, got {number!r}"
-        if abs(number) > MAX_MAGNITUDE:
-            return math.nan, _too_large(value)
-        return number, None
-    if is_missing(value):
-        return math.nan, None
-    if not isinstance(value, str):
-        return math.nan, f"expected a number, got {value!r}"
-    text = unicodedata.normalize("NFKC", value).strip()
-    for sign, ascii_sign in _MINUS_SIGNS.items():
-        text = text.replace(sign, ascii_sign)
-    if _PLAIN_NUMBER.match(text) or (thousands and _THOUSANDS.match(text)):
-        number = float(text.replace(",", ""))
-        if math.isinf(number) or abs(number) > MAX_MAGNITUDE:
-            return math.nan, _too_large(value)
-        return number, None
-    if _INFINITY.match(text):
-        return math.nan, f"expected a finite number, got {value!r}"
-    if text.endswith("%") and _PLAIN_NUMBER.match(text[:-1].strip()):
-        return math.nan, (
-            f"expected a number, got {value!r}: remove the % sign (write {text[:-1].strip()} "
-            "if the column is in percent, or the share as a fraction)"
-        )
-    if re.match(r"^[+-]?\d+,\d+$", text):
-        return math.nan, f"expected a number, got {value!r} (decimal comma? use a point: 1.5)"
-    return math.nan, f"expected a number, got {value!r}"

@@ -10,7 +10,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from indicators.export import methodology_table, neutralise, write_table
-from indicators.io import load_framework
+from indicators.tables import load_framework
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -71,7 +71,7 @@ def test_csv_bom_neutralised_numbers_untouched(frame):
 
 
 def test_csv_chinese_roundtrip_via_loader(tmp_path):
-    from indicators.io import load_units
+    from indicators.tables import load_units
 
     units = load_units(FIXTURES / "units.csv")
     path = tmp_path / "u.csv"

@@ -3,7 +3,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from indicators.framework import Framework, parse_direction
+from indicators.cells import parse_direction
+from indicators.framework import Framework
 from indicators.validate import ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from indicators.groups import group_columns, province_options, select_units
-from indicators.io import load_units
+from indicators.tables import load_units
 from indicators.validate import ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures"

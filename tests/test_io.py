@@ -6,16 +6,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from indicators.io import (
-    default_paths,
-    load_coinr,
-    load_data,
-    load_framework,
-    load_units,
-    normalise_adcode,
-    read_table,
-    sniff_encoding,
-)
+from indicators.cells import normalise_adcode
+from indicators.coinr import load_coinr
+from indicators.read import read_table, sniff_encoding
+from indicators.tables import default_paths, load_data, load_framework, load_units
 from indicators.validate import ValidationError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -121,7 +115,7 @@ def test_xlsx_first_sheet_and_logged_choice(tmp_path, caplog):
         tmp_path,
         {"cities": [["adcode", "v"], ["010100", 1.5], [320100, "x"]], "other": [["z"], [1]]},
     )
-    with caplog.at_level(logging.INFO, logger="indicators.io"):
+    with caplog.at_level(logging.INFO, logger="indicators.read"):
         frame = read_table(path)
     assert "using sheet 'cities'" in caplog.text
     assert frame.index.tolist() == [2, 3]

@@ -2,7 +2,8 @@ import math
 
 import pytest
 
-from indicators.validate import Problem, ProblemCollector, ValidationError, parse_number
+from indicators.cells import parse_number
+from indicators.validate import Problem, ProblemCollector, ValidationError
 
 
 def test_problem_str_names_file_row_column():

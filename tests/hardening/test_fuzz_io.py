@@ -22,14 +22,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import indicators as ind
-import indicators.io
+import indicators.cells
+import indicators.read
 from indicators import Config, ValidationError
-from indicators.io import MAX_INPUT_BYTES
+from indicators.read import MAX_INPUT_BYTES
 from tests.hardening.conftest import CASES
 
 CASE_SECONDS = 20.0
 LOADERS = {
-    "read_table": lambda b, name: ind.io.read_table(b, name),
+    "read_table": lambda b, name: ind.read.read_table(b, name),
     "load_data": lambda b, name: ind.load_data(b, name=name),
     "load_framework": lambda b, name: ind.load_framework(b, name),
     "load_units": lambda b, name: ind.load_units(b, name),
@@ -115,7 +116,7 @@ def test_huge_csv_cell_is_a_validation_error_with_row():
 
 ids = st.text(
     alphabet=st.characters(whitelist_categories=("Lu", "Ll", "Lo", "Nd")), min_size=1, max_size=8
-).filter(lambda s: s.strip().lower() not in ind.validate.MISSING_TOKENS and not s.isdigit())
+).filter(lambda s: s.strip().lower() not in ind.cells.MISSING_TOKENS and not s.isdigit())
 finite = st.floats(min_value=-1e100, max_value=1e100, allow_nan=False, allow_infinity=False)
 
 

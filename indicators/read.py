@@ -1,0 +1,391 @@
+"""Bytes in, raw table out: where the bytes come from, size limits, format and encoding sniffing,
+and the CSV, XLSX and Parquet readers.
+
+Nothing here interprets a value: CSV cells stay text, XLSX cells are what Excel stored,
+Parquet columns keep their types (the cell parsers are in :mod:`indicators.cells`, the file
+contracts in :mod:`indicators.tables`). Every refusal is a
+:class:`~indicators.validate.ValidationError` naming the file, the row as a spreadsheet shows
+it (header = row 1, first data row = row 2) and the column. Decisions (also in
+``docs/METHODS.md``, section "Loading and export"):
+
+* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM, else GB18030 (a superset of GBK and
+  GB2312). Delimiter: the one of ``,`` ``;`` tab that occurs most often in the header line.
+* XLSX: the first sheet unless ``sheet=`` is given; when the workbook has several sheets the
+  sheet used is logged and named in every problem (``data.xlsx (sheet 'cities')``).
+* Size: files over :data:`MAX_INPUT_BYTES` (100 MB; the dashboard's own upload limit is 20 MB)
+  and XLSX workbooks whose contents expand to more than :data:`MAX_XLSX_EXPANDED_BYTES`
+  (500 MB, a "zip bomb") are refused with a ``ValidationError`` before parsing.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io as _io
+import logging
+import re
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+import pandas as pd
+
+from indicators.cells import is_missing
+from indicators.validate import Problem, ProblemCollector, ValidationError
+
+__all__ = [
+    "Source",
+    "RawTable",
+    "read",
+    "read_table",
+    "sniff_encoding",
+    "MAX_INPUT_BYTES",
+    "MAX_XLSX_EXPANDED_BYTES",
+]
+
+log = logging.getLogger(__name__)
+
+Source = str | Path | bytes | bytearray | IO[bytes] | IO[str] | Any
+
+_CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
+_XLSX_SUFFIXES = {".xlsx", ".xlsm"}
+_PARQUET_SUFFIXES = {".parquet", ".pq"}
+_DELIMITERS = (",", ";", "\t")
+#: Inputs larger than this are refused before parsing (the dashboard accepts 20 MB uploads).
+MAX_INPUT_BYTES = 100 * 2**20
+#: XLSX workbooks whose zipped parts expand to more than this are refused (zip bombs).
+MAX_XLSX_EXPANDED_BYTES = 500 * 2**20
+
+
+class RawTable:
+    """A table as read: ``frame`` (index = the 1-based row as the user sees it), ``label`` (the
+    file name used in problem messages) and the CSV ``delimiter`` (None for other formats)."""
+
+    def __init__(self, frame: pd.DataFrame, label: str, delimiter: str | None = None):
+        self.frame = frame  # index = 1-based row as the user sees it
+        self.label = label
+        self.delimiter = delimiter
+
+
+def _name_and_bytes(source: Source, name: str | None) -> tuple[str, bytes]:
+    if isinstance(source, str | Path):
+        path = Path(source)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ValidationError([Problem(str(path), None, None, "file not found")]) from None
+        except IsADirectoryError:
+            raise ValidationError([Problem(str(path), None, None, "is a directory")]) from None
+        except OSError as exc:
+            raise ValidationError(
+                [Problem(str(path), None, None, f"cannot read: {exc.strerror}")]
+            ) from None
+        return name or path.name, data
+    if isinstance(source, bytes | bytearray | memoryview):
+        return name or "upload", bytes(source)
+    label = name or Path(str(getattr(source, "name", "upload"))).name
+    if hasattr(source, "getvalue"):
+        data = source.getvalue()
+    elif hasattr(source, "read"):
+        if hasattr(source, "seek"):
+            try:
+                source.seek(0)
+            except (OSError, ValueError):
+                pass
+        data = source.read()
+    else:
+        raise TypeError(f"expected a path, bytes or a file-like object, got {type(source)!r}")
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    return label, bytes(data)
+
+
+def _kind(label: str, data: bytes) -> str:
+    suffix = Path(label).suffix.lower()
+    if suffix in _XLSX_SUFFIXES:
+        return "xlsx"
+    if suffix in _PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in _CSV_SUFFIXES:
+        return "csv"
+    if suffix == ".xls":
+        return "xls"
+    if data[:4] == b"PK\x03\x04":
+        return "xlsx"
+    if data[:4] == b"PAR1":
+        return "parquet"
+    return "csv"
+
+
+def sniff_encoding(data: bytes) -> str:
+    """Encoding of CSV bytes: BOM (UTF-8, UTF-16) first, then UTF-8, then GB18030.
+
+    GB18030 is a superset of GBK and GB2312, so files saved as "ANSI" by Chinese Excel decode.
+    UTF-16 without a BOM is recognised from its NUL bytes.
+    """
+    if data.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    head = data[:4000]
+    if head and head.count(b"\x00") > len(head) // 4:
+        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        data.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8, UTF-16 or GBK/GB18030 text") from None
+
+
+def _read_csv(label: str, data: bytes) -> RawTable:
+    try:
+        encoding = sniff_encoding(data)
+        text = data.decode(encoding)
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ValidationError(
+            [Problem(label, None, None, f"cannot decode the file: {exc}; save it as UTF-8")]
+        ) from None
+    text = text.lstrip("\ufeff")
+    # the csv module ends lines at \r and \n only (str.splitlines also splits at \v, \f, ...)
+    lines = re.split(r"\r\n|\r|\n", text)
+    header = next((line for line in lines if line.strip()), None)
+    if header is None:
+        raise ValidationError([Problem(label, None, None, "the file is empty")])
+    delimiter = max(_DELIMITERS, key=header.count)
+    reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit() (128 kB)
+        raise ValidationError(
+            [Problem(label, reader.line_num or None, None, f"cannot read the CSV: {exc}")]
+        ) from None
+    header_line = 1 + next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), -1)
+    if header_line == 0:
+        raise ValidationError([Problem(label, None, None, "the file is empty")])
+    names = [c.strip() for c in rows[header_line - 1]]
+    _check_header(label, names)
+    body = rows[header_line:]
+    records, line_numbers = [], []
+    problems = ProblemCollector(label)
+    for offset, row in enumerate(body):
+        line = header_line + 1 + offset
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) > len(names):
+            if any(cell.strip() for cell in row[len(names) :]):
+                problems.add(
+                    f"{len(row)} cells but the header has {len(names)} columns "
+                    f"(is the delimiter {delimiter!r} also used inside a value?)",
+                    line,
+                )
+                continue
+            row = row[: len(names)]
+        records.append(row + [""] * (len(names) - len(row)))
+        line_numbers.append(line)
+    problems.raise_if_errors()
+    frame = pd.DataFrame(records, columns=names, dtype="str")
+    frame.index = pd.Index(line_numbers, name="line", dtype="int64")
+    log.debug("read %s as CSV (encoding %s, delimiter %r)", label, encoding, delimiter)
+    return RawTable(frame, label, delimiter)
+
+
+def _check_header(label: str, names: Sequence[str]) -> None:
+    problems = ProblemCollector(label)
+    seen: set[str] = set()
+    for position, name in enumerate(names, start=1):
+        if not name:
+            problems.add(f"column {position} of the header has no name", 1)
+        elif name in seen:
+            problems.add(f"column name {name!r} appears more than once in the header", 1, name)
+        seen.add(name)
+    problems.raise_if_errors()
+
+
+def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
+    import zipfile
+
+    import openpyxl
+
+    try:
+        with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+            expanded = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        raise ValidationError(
+            [Problem(label, None, None, f"not a readable Excel (.xlsx) workbook: {exc}")]
+        ) from None
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        raise ValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the workbook expands to {expanded / 2**20:,.0f} MB; the limit is "
+                    f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB",
+                )
+            ]
+        )
+    try:
+        book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types for damaged files
+        raise ValidationError(
+            [Problem(label, None, None, f"not a readable Excel (.xlsx) workbook: {exc}")]
+        ) from None
+    try:
+        names = book.sheetnames
+        if sheet is None:
+            sheet = names[0]
+        elif sheet not in names:
+            raise ValidationError(
+                [Problem(label, None, None, f"no sheet {sheet!r}; sheets: {', '.join(names)}")]
+            )
+        if len(names) > 1:
+            log.info("%s: using sheet %r of %s", label, sheet, ", ".join(map(repr, names)))
+            label = f"{label} (sheet {sheet!r})"
+        worksheet = book[sheet]
+        if not hasattr(worksheet, "iter_rows"):
+            raise ValidationError(
+                [Problem(label, None, None, f"sheet {sheet!r} is a chart, not a table")]
+            )
+        rows = list(worksheet.iter_rows(values_only=True))
+    finally:
+        book.close()
+    uncached = _uncached_formulas(data, sheet, rows)
+    first = next((i for i, r in enumerate(rows) if any(not is_missing(v) for v in r)), None)
+    if first is None:
+        raise ValidationError([Problem(label, None, None, "the sheet is empty")])
+    header = [("" if is_missing(v) else str(v).strip()) for v in rows[first]]
+    while header and not header[-1]:
+        header.pop()
+    _check_header(label, header)
+    if uncached:
+        problems = ProblemCollector(label)
+        for r, c in uncached[:100]:
+            problems.add(
+                "the cell holds a formula without a saved result (the workbook was not saved "
+                "by a spreadsheet program): open and save it in Excel, or paste values",
+                r + 1,
+                header[c] if r > first and c < len(header) else None,
+            )
+        problems.raise_if_errors()
+    records, line_numbers = [], []
+    for offset, row in enumerate(rows[first + 1 :]):
+        values = list(row[: len(header)]) + [None] * (len(header) - len(row))
+        if all(is_missing(v) for v in values):
+            continue
+        records.append(values)
+        line_numbers.append(first + 2 + offset)
+    frame = pd.DataFrame(records, columns=header, dtype=object)
+    frame.index = pd.Index(line_numbers, name="line", dtype="int64")
+    return RawTable(frame, label)
+
+
+def _uncached_formulas(data: bytes, sheet: str, rows: list[tuple]) -> list[tuple[int, int]]:
+    """(row, column) positions (0-based) of formula cells whose saved result is missing.
+
+    ``data_only=True`` reads the result a spreadsheet program saved with each formula; files
+    written by scripts (openpyxl, some exporters) have none, so the cell would read as empty
+    and a value would silently go missing. Only read when the workbook has formulas.
+    """
+    import zipfile
+
+    with zipfile.ZipFile(_io.BytesIO(data)) as archive:
+        has_formulas = any(
+            b"<f" in archive.read(info)
+            for info in archive.infolist()
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
+        )
+    if not has_formulas:
+        return []
+    import openpyxl
+
+    book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        formula_rows = book[sheet].iter_rows(values_only=True)
+        found = []
+        for r, (cached, formula) in enumerate(zip(rows, formula_rows, strict=False)):
+            for c, (value, text) in enumerate(zip(cached, formula, strict=False)):
+                if value is None and isinstance(text, str) and text.startswith("="):
+                    found.append((r, c))
+        return found
+    finally:
+        book.close()
+
+
+def _read_parquet(label: str, data: bytes) -> RawTable:
+    try:
+        frame = pd.read_parquet(_io.BytesIO(data))
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise ValidationError(
+            [Problem(label, None, None, f"not a readable Parquet file: {exc}")]
+        ) from None
+    frame = frame.reset_index(drop=True)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    _check_header(label, list(frame.columns))
+    frame.index = pd.Index(np.arange(len(frame)) + 2, name="line", dtype="int64")
+    return RawTable(frame, label)
+
+
+def read(source: Source, name: str | None = None, sheet: str | None = None) -> RawTable:
+    """:func:`read_table` with the label and delimiter the loaders need for their messages."""
+    label, data = _name_and_bytes(source, name)
+    if len(data) > MAX_INPUT_BYTES:
+        raise ValidationError(
+            [
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"the file is {len(data) / 2**20:,.1f} MB; the limit is "
+                    f"{MAX_INPUT_BYTES / 2**20:,.0f} MB",
+                )
+            ]
+        )
+    if not data.strip():
+        raise ValidationError([Problem(label, None, None, "the file is empty")])
+    kind = _kind(label, data)
+    if kind == "xls":
+        raise ValidationError(
+            [Problem(label, None, None, "old .xls workbooks are not supported: save as .xlsx")]
+        )
+    if kind == "xlsx":
+        return _read_xlsx(label, data, sheet)
+    if kind == "parquet":
+        return _read_parquet(label, data)
+    return _read_csv(label, data)
+
+
+def read_table(
+    source: Source, name: str | None = None, *, sheet: str | None = None
+) -> pd.DataFrame:
+    """Read a CSV, XLSX or Parquet table without interpreting its values.
+
+    Parameters
+    ----------
+    source : path, bytes or file-like
+        A path, raw bytes, or an object with ``read()``/``getvalue()`` (e.g. a Streamlit upload).
+    name : str, optional
+        File name used to choose the format (by suffix) and in problem messages; defaults to
+        the path's or object's ``name``. Without a known suffix the format is sniffed.
+    sheet : str, optional
+        XLSX sheet (default: the first; the choice is logged when there are several).
+
+    Returns
+    -------
+    DataFrame
+        CSV cells as ``str`` (no conversion; empty cells are ``""``), XLSX cells as Excel
+        stores them, Parquet columns typed. Blank rows are dropped; the index (``line``) is the
+        1-based row as the user sees it (header = 1).
+
+    Raises
+    ------
+    ValidationError
+        Missing, empty, undecodable or damaged files, unnamed or repeated column names.
+    """
+    return read(source, name, sheet).frame
