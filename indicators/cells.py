@@ -14,6 +14,8 @@ import unicodedata
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 __all__ = [
     "MAX_MAGNITUDE",
@@ -25,6 +27,9 @@ __all__ = [
     "normalise_adcode",
     "parse_direction",
     "group_flags",
+    "parse_numbers",
+    "parse_years",
+    "normalise_adcodes",
 ]
 
 #: Largest magnitude accepted for a number. Larger values would overflow in the pipeline
@@ -190,3 +195,140 @@ def group_flags(values: pd.Series) -> pd.Series | None:
             return None
         out.append(int(number))
     return pd.Series(out, index=values.index, dtype="int64")
+
+
+# --------------------------------------------------------------------------------------------
+# Whole columns: the same rules, vectorised
+#
+# Each column parser below gives exactly what the cell parser above gives for every cell. Cells
+# of text columns that are plain ASCII numbers, ids or missing tokens are handled in Arrow (its
+# text-to-float conversion is correctly rounded, like Python's ``float``); every other cell goes
+# through the cell parser, which also writes the message.
+
+#: Plain ASCII decimal numbers, as :data:`_PLAIN_NUMBER` accepts them after stripping.
+_FAST_NUMBER = r"^[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?$"
+#: Printable ASCII without white space at either end: ids that ``str.strip`` leaves alone.
+_FAST_ID = r"^[!-~](?:[ -~]*[!-~])?$"
+_FAST_YEAR = rf"^[0-9]{{1,{MAX_YEAR_DIGITS}}}$"
+#: Ids that :func:`normalise_adcode` shortens (``"110000.0"``): left to it.
+_FAST_DECIMAL_ZEROS = r"^[0-9]+\.0*$"
+_MISSING_ARRAY = pa.array(sorted(MISSING_TOKENS), pa.large_string())
+
+
+def _arrow_text(values: pd.Series) -> pa.Array | None:
+    """The column as an Arrow string array when it is a pandas text column, else None."""
+    if not isinstance(values.dtype, pd.StringDtype):
+        return None
+    array = pa.array(values.array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array
+
+
+def _mask(array: pa.Array) -> np.ndarray:
+    """A boolean Arrow array as numpy, null as False."""
+    return pc.fill_null(array, False).to_numpy(zero_copy_only=False)
+
+
+def _missing_text(array: pa.Array) -> np.ndarray:
+    """Null cells and cells that are exactly a missing token (any case, no white space)."""
+    return _mask(pc.is_in(pc.ascii_lower(array), value_set=_MISSING_ARRAY)) | _mask(
+        pc.is_null(array)
+    )
+
+
+def _cells(values: pd.Series, positions: np.ndarray, array: pa.Array | None) -> list:
+    if array is not None:
+        return array.take(pa.array(positions, pa.int64())).to_pylist()
+    return values.iloc[positions].tolist() if len(positions) else []
+
+
+def parse_numbers(
+    values: pd.Series, *, thousands: bool = True, stop: bool = False
+) -> tuple[np.ndarray, list]:
+    """:func:`parse_number` over a column: float64 values (NaN for missing and refused cells)
+    and ``[(position, reason), ...]`` for the refused cells, in order (with ``stop``, only the
+    first refused cell: for callers that only ask whether the column is numeric)."""
+    n = len(values)
+    array = _arrow_text(values)
+    out = np.full(n, np.nan)
+    if array is None:
+        slow = np.ones(n, dtype=bool)
+    else:
+        plain = _mask(pc.match_substring_regex(array, _FAST_NUMBER))
+        if plain.any():
+            numbers = pc.cast(pc.if_else(pa.array(plain), array, None), pa.float64())
+            out = numbers.to_numpy(zero_copy_only=False).astype("float64", copy=True)
+            out[~plain] = np.nan
+            too_large = plain & ~(np.abs(out) <= MAX_MAGNITUDE)
+            plain &= ~too_large
+            out[too_large] = np.nan
+        slow = ~(plain | _missing_text(array))
+    reasons = []
+    positions = np.flatnonzero(slow)
+    for position, cell in zip(positions, _cells(values, positions, array), strict=True):
+        number, reason = parse_number(cell, thousands=thousands)
+        out[position] = number
+        if reason is not None:
+            reasons.append((int(position), reason))
+            if stop:
+                break
+    return out, reasons
+
+
+def parse_years(values: pd.Series) -> tuple[np.ndarray, list]:
+    """:func:`parse_year` over a column: int64 years (0 where refused) and
+    ``[(position, reason), ...]`` for the refused cells, in order."""
+    n = len(values)
+    out = np.zeros(n, dtype="int64")
+    array = _arrow_text(values)
+    fast = np.zeros(n, dtype=bool)
+    if array is not None:
+        fast = _mask(pc.match_substring_regex(array, _FAST_YEAR))
+        if fast.any():
+            years = pc.cast(pc.if_else(pa.array(fast), array, None), pa.int64())
+            out[fast] = years.to_numpy(zero_copy_only=False)[fast]
+    elif pd.api.types.is_integer_dtype(values.dtype) and not pd.api.types.is_bool_dtype(
+        values.dtype
+    ):
+        numbers = values.to_numpy(dtype="float64", na_value=np.nan)
+        fast = np.abs(numbers) < 10**MAX_YEAR_DIGITS
+        out[fast] = numbers[fast].astype("int64")
+    reasons = []
+    positions = np.flatnonzero(~fast)
+    for position, cell in zip(positions, _cells(values, positions, array), strict=True):
+        year, reason = parse_year(cell)
+        if reason is None:
+            out[position] = year
+        else:
+            reasons.append((int(position), reason))
+    return out, reasons
+
+
+def normalise_adcodes(values: pd.Series) -> tuple[pd.Series, list]:
+    """:func:`normalise_adcode` over a column: ids as a ``str`` Series (missing where the cell
+    is missing or refused) and ``[(position, reason or None), ...]`` for every such cell, in
+    order (``None``: the cell is missing)."""
+    n = len(values)
+    array = _arrow_text(values)
+    ids = np.full(n, None, dtype=object)
+    if array is not None:
+        fast = (
+            _mask(pc.match_substring_regex(array, _FAST_ID))
+            & ~_missing_text(array)
+            & ~_mask(pc.match_substring_regex(array, _FAST_DECIMAL_ZEROS))
+        )
+    else:
+        fast = np.zeros(n, dtype=bool)
+    positions = np.flatnonzero(fast)
+    if len(positions):
+        ids[positions] = _cells(values, positions, array)
+    problems = []
+    positions = np.flatnonzero(~fast)
+    for position, cell in zip(positions, _cells(values, positions, array), strict=True):
+        unit, reason = normalise_adcode(cell)
+        if unit is None:
+            problems.append((int(position), reason))
+        else:
+            ids[position] = unit
+    return pd.Series(ids, index=values.index, dtype="str"), problems

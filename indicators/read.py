@@ -23,7 +23,6 @@ import codecs
 import csv
 import io as _io
 import logging
-import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -52,6 +51,11 @@ _CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 _XLSX_SUFFIXES = {".xlsx", ".xlsm"}
 _PARQUET_SUFFIXES = {".parquet", ".pq"}
 _DELIMITERS = (",", ";", "\t")
+#: Every character ``str.strip()`` removes: the ``str.isspace`` characters (a test checks).
+_WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 #: Inputs larger than this are refused before parsing (the dashboard accepts 20 MB uploads).
 MAX_INPUT_BYTES = 100 * 2**20
 #: XLSX workbooks whose zipped parts expand to more than this are refused (zip bombs).
@@ -153,11 +157,25 @@ def _read_csv(label: str, data: bytes) -> RawTable:
         ) from None
     text = text.lstrip("\ufeff")
     # the csv module ends lines at \r and \n only (str.splitlines also splits at \v, \f, ...)
-    lines = re.split(r"\r\n|\r|\n", text)
+    if "\r" in text:
+        text_lf = text.replace("\r\n", "\n").replace("\r", "\n")
+    else:
+        text_lf = text
+    lines = text_lf.split("\n")
     header = next((line for line in lines if line.strip()), None)
     if header is None:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
     delimiter = max(_DELIMITERS, key=header.count)
+    fast = _csv_without_quotes(label, text, lines, delimiter)
+    if fast is not None:
+        frame = fast
+    else:
+        frame = _csv_with_csv_module(label, text, delimiter)
+    log.debug("read %s as CSV (encoding %s, delimiter %r)", label, encoding, delimiter)
+    return RawTable(frame, label, delimiter)
+
+
+def _csv_with_csv_module(label: str, text: str, delimiter: str) -> pd.DataFrame:
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         rows = list(reader)
@@ -191,8 +209,58 @@ def _read_csv(label: str, data: bytes) -> RawTable:
     problems.raise_if_errors()
     frame = pd.DataFrame(records, columns=names, dtype="str")
     frame.index = pd.Index(line_numbers, name="line", dtype="int64")
-    log.debug("read %s as CSV (encoding %s, delimiter %r)", label, encoding, delimiter)
-    return RawTable(frame, label, delimiter)
+    return frame
+
+
+def _csv_without_quotes(
+    label: str, text: str, lines: list[str], delimiter: str
+) -> pd.DataFrame | None:
+    """The table :func:`_csv_with_csv_module` reads, parsed by Arrow, or None when the text is
+    not one the two parsers are known to read alike.
+
+    Without quote characters, NUL bytes or overlong lines, the csv module's records are the
+    physical lines split at the delimiter, so Arrow can split them (in C++) and the physical
+    line numbers are the row numbers. Anything else (quoted cells, ragged rows, the errors the
+    csv module reports) is left to the csv module, which also words the messages.
+    """
+    if '"' in text or "\x00" in text:
+        return None
+    limit = csv.field_size_limit()
+    blank_chars = _WHITESPACE + delimiter
+    blank = [not line.strip(blank_chars) for line in lines]
+    header_index = next((i for i, b in enumerate(blank) if not b), None)
+    if header_index is None:
+        return None
+    kept = [i for i in range(header_index + 1, len(lines)) if not blank[i]]
+    if max((len(lines[i]) for i in (header_index, *kept)), default=0) > limit:
+        return None
+    names = [c.strip() for c in lines[header_index].split(delimiter)]
+    _check_header(label, names)
+    index = pd.Index([i + 1 for i in kept], name="line", dtype="int64")
+    if not kept:
+        return pd.DataFrame({name: pd.Series([], dtype="str") for name in names}, index=index)
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
+
+    fields = [f"f{i}" for i in range(len(names))]
+    try:
+        table = pa_csv.read_csv(
+            _io.BytesIO("\n".join(lines[i] for i in kept).encode("utf-8")),
+            read_options=pa_csv.ReadOptions(column_names=fields),
+            parse_options=pa_csv.ParseOptions(
+                delimiter=delimiter, quote_char=False, escape_char=False, ignore_empty_lines=False
+            ),
+            convert_options=pa_csv.ConvertOptions(
+                column_types=dict.fromkeys(fields, pa.string()), strings_can_be_null=False
+            ),
+        )
+    except pa.ArrowInvalid:  # a row with more or fewer cells than the header
+        return None
+    columns = {
+        name: pd.Series(pd.array(table.column(i), dtype="str"), index=index)
+        for i, name in enumerate(names)
+    }
+    return pd.DataFrame(columns, index=index)
 
 
 def _check_header(label: str, names: Sequence[str]) -> None:

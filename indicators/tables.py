@@ -30,8 +30,9 @@ from indicators.cells import (
     group_flags,
     is_missing,
     normalise_adcode,
-    parse_number,
-    parse_year,
+    normalise_adcodes,
+    parse_numbers,
+    parse_years,
 )
 from indicators.framework import Framework
 from indicators.read import RawTable, Source, read
@@ -84,14 +85,11 @@ def _numeric_column(
                 )
             out = out.where(~bad)
         return out
-    parsed = np.empty(len(values), dtype="float64")
-    for i, (line, cell) in enumerate(values.items()):
-        number, reason = parse_number(cell, thousands=thousands)
-        if reason is not None:
-            if problems is None:
-                return None
-            problems.add(reason, int(line), column)
-        parsed[i] = number
+    parsed, reasons = parse_numbers(values, thousands=thousands, stop=problems is None)
+    if reasons and problems is None:
+        return None
+    for position, reason in reasons:
+        problems.add(reason, int(values.index[position]), column)
     return pd.Series(parsed, index=values.index, name=column)
 
 
@@ -127,41 +125,34 @@ def data_from_raw(
     problems.raise_if_errors()
 
     out: dict[str, pd.Series] = {}
-    ids: list[str | None] = []
-    for line, value in frame[id_column].items():
-        unit, reason = normalise_adcode(value)
-        if reason is not None:
-            problems.add(reason, int(line), id_column)
-        elif unit is None:
-            problems.add("unit id is empty", int(line), id_column)
-        ids.append(unit)
-    out["adcode"] = pd.Series(ids, index=frame.index, dtype="str")
+    lines = frame.index
+    ids, bad_ids = normalise_adcodes(frame[id_column])
+    for position, reason in bad_ids:
+        problems.add(reason or "unit id is empty", int(lines[position]), id_column)
+    out["adcode"] = ids
 
     if year_column in frame.columns:
-        years: list[int] = []
-        for line, value in frame[year_column].items():
-            year, reason = parse_year(value)
-            if reason is not None:
-                problems.add(reason, int(line), year_column)
-            years.append(0 if year is None else year)
-        out["year"] = pd.Series(years, index=frame.index, dtype="int64")
+        years, bad_years = parse_years(frame[year_column])
+        for position, reason in bad_years:
+            problems.add(reason, int(lines[position]), year_column)
+        out["year"] = pd.Series(years, index=lines, dtype="int64")
     else:
-        out["year"] = pd.Series(0, index=frame.index, dtype="int64")
+        out["year"] = pd.Series(0, index=lines, dtype="int64")
 
     key = pd.DataFrame({"adcode": out["adcode"], "year": out["year"]})
-    valid = key["adcode"].notna()
-    first_line: dict[tuple[str, int], int] = {}
-    for line, unit, year in zip(
-        key.index[valid], key["adcode"][valid], key["year"][valid], strict=True
-    ):
-        k = (unit, int(year))
-        if k in first_line:
+    key = key[key["adcode"].notna()]
+    repeated = key.duplicated(keep=False)
+    if repeated.any():
+        key = key[repeated].assign(line=key.index[repeated])
+        first = key.groupby(["adcode", "year"], sort=False)["line"].transform("first")
+        later = key["line"] != first
+        for line, unit, year, first_line in zip(
+            key.index[later], key["adcode"][later], key["year"][later], first[later], strict=True
+        ):
             what = f"unit {unit!r}" + (f" and year {year}" if year_column in frame.columns else "")
             problems.add(
-                f"duplicate row for {what} (first on row {first_line[k]})", int(line), id_column
+                f"duplicate row for {what} (first on row {first_line})", int(line), id_column
             )
-        else:
-            first_line[k] = int(line)
 
     used = {id_column, year_column, *ignore}
     if framework is None:
@@ -191,7 +182,7 @@ def data_from_raw(
         present = values.dropna()
         if len(present) == 0:
             problems.warn(f"indicator {code!r} has no values (every cell is missing)", column=code)
-        elif len(present) > 1 and present.nunique() == 1:
+        elif len(present) > 1 and present.min() == present.max():
             problems.warn(
                 f"indicator {code!r} has the same value ({present.iloc[0]:g}) for every unit, "
                 "so it cannot distinguish them",
