@@ -23,6 +23,8 @@ import codecs
 import csv
 import io as _io
 import logging
+import re
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -41,6 +43,9 @@ __all__ = [
     "sniff_encoding",
     "MAX_INPUT_BYTES",
     "MAX_XLSX_EXPANDED_BYTES",
+    "MAX_ROWS",
+    "MAX_COLUMNS",
+    "MAX_CELLS",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,10 +61,23 @@ _WHITESPACE = (
     "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
     "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 )
+# Limits, checked before the work they bound (from a path's size, a sheet's declared dimension,
+# Parquet metadata, the number of lines) and again while reading, so that a small file cannot
+# make the reader run for minutes or fill the memory. Loading takes roughly 60-90 bytes of
+# memory per cell, so MAX_CELLS keeps a load around 1 GB; panels of 100,000 units x 100
+# indicators or 10,000 units x 1,000 indicators fit.
+
 #: Inputs larger than this are refused before parsing (the dashboard accepts 20 MB uploads).
 MAX_INPUT_BYTES = 100 * 2**20
-#: XLSX workbooks whose zipped parts expand to more than this are refused (zip bombs).
+#: XLSX workbooks whose zipped parts expand to more than this are refused (zip bombs), and
+#: Parquet files whose uncompressed data is larger.
 MAX_XLSX_EXPANDED_BYTES = 500 * 2**20
+#: Rows of a table as the user sees it: CSV lines or sheet rows, header and blank ones included.
+MAX_ROWS = 1_000_000
+#: Columns of a table: Excel's own limit (column XFD).
+MAX_COLUMNS = 16_384
+#: Rows x columns of a table.
+MAX_CELLS = 10_000_000
 
 
 class RawTable:
@@ -72,32 +90,59 @@ class RawTable:
         self.delimiter = delimiter
 
 
+def _refuse(label: str, message: str, row: int | None = None) -> ValidationError:
+    return ValidationError([Problem(label, row, None, message)])
+
+
+def _too_large(label: str, size: int | None) -> ValidationError:
+    limit = f"{MAX_INPUT_BYTES / 2**20:,.0f} MB"
+    if size is None:
+        return _refuse(label, f"the file is more than {limit}; the limit is {limit}")
+    return _refuse(label, f"the file is {size / 2**20:,.1f} MB; the limit is {limit}")
+
+
 def _name_and_bytes(source: Source, name: str | None) -> tuple[str, bytes]:
+    """The label for messages and at most ``MAX_INPUT_BYTES`` bytes (more is refused)."""
     if isinstance(source, str | Path):
         path = Path(source)
+        where = str(path)
         try:
-            data = path.read_bytes()
+            # the size and kind of file are checked before opening: a FIFO blocks on open,
+            # /dev/zero never ends, and a 3 GB file should not be read to be refused
+            info = path.stat()
+            if stat.S_ISDIR(info.st_mode):
+                raise _refuse(where, "is a directory")
+            if not stat.S_ISREG(info.st_mode):
+                raise _refuse(
+                    where, "not a regular file (a device, pipe or socket): give the path of a file"
+                )
+            if info.st_size > MAX_INPUT_BYTES:
+                raise _too_large(name or path.name, info.st_size)
+            with path.open("rb") as handle:
+                data = handle.read(MAX_INPUT_BYTES + 1)
         except FileNotFoundError:
-            raise ValidationError([Problem(str(path), None, None, "file not found")]) from None
+            raise _refuse(where, "file not found") from None
         except IsADirectoryError:
-            raise ValidationError([Problem(str(path), None, None, "is a directory")]) from None
+            raise _refuse(where, "is a directory") from None
         except OSError as exc:
-            raise ValidationError(
-                [Problem(str(path), None, None, f"cannot read: {exc.strerror}")]
-            ) from None
+            raise _refuse(where, f"cannot read: {exc.strerror}") from None
+        if len(data) > MAX_INPUT_BYTES:  # the file grew after stat()
+            raise _too_large(name or path.name, None)
         return name or path.name, data
     if isinstance(source, bytes | bytearray | memoryview):
         return name or "upload", bytes(source)
     label = name or Path(str(getattr(source, "name", "upload"))).name
     if hasattr(source, "getvalue"):
-        data = source.getvalue()
+        data = source.getvalue()  # already in memory
     elif hasattr(source, "read"):
         if hasattr(source, "seek"):
             try:
                 source.seek(0)
             except (OSError, ValueError):
                 pass
-        data = source.read()
+        data = source.read(MAX_INPUT_BYTES + 1)  # a stream may not end
+        if len(data) > MAX_INPUT_BYTES:
+            raise _too_large(label, None)
     else:
         raise TypeError(f"expected a path, bytes or a file-like object, got {type(source)!r}")
     if isinstance(data, str):
@@ -161,6 +206,9 @@ def _read_csv(label: str, data: bytes) -> RawTable:
         text_lf = text.replace("\r\n", "\n").replace("\r", "\n")
     else:
         text_lf = text
+    n_lines = text_lf.count("\n") + (not text_lf.endswith("\n"))
+    if n_lines > MAX_ROWS:
+        raise _refuse(label, f"the file has {n_lines:,} lines; the limit is {MAX_ROWS:,} rows")
     lines = text_lf.split("\n")
     header = next((line for line in lines if line.strip()), None)
     if header is None:
@@ -177,12 +225,27 @@ def _read_csv(label: str, data: bytes) -> RawTable:
 
 def _csv_with_csv_module(label: str, text: str, delimiter: str) -> pd.DataFrame:
     reader = csv.reader(_io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    cells = 0
     try:
-        rows = list(reader)
+        for row in reader:
+            if len(row) > MAX_COLUMNS:
+                raise _refuse(
+                    label,
+                    f"{'the header' if cells == 0 else 'the row'} has {len(row):,} columns; "
+                    f"the limit is {MAX_COLUMNS:,} columns",
+                    len(rows) + 1,
+                )
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise _refuse(
+                    label,
+                    f"the table has more than {MAX_CELLS:,} cells; the limit is "
+                    f"{MAX_CELLS:,} cells",
+                )
+            rows.append(row)
     except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit() (128 kB)
-        raise ValidationError(
-            [Problem(label, reader.line_num or None, None, f"cannot read the CSV: {exc}")]
-        ) from None
+        raise _refuse(label, f"cannot read the CSV: {exc}", reader.line_num or None) from None
     header_line = 1 + next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), -1)
     if header_line == 0:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
@@ -207,9 +270,19 @@ def _csv_with_csv_module(label: str, text: str, delimiter: str) -> pd.DataFrame:
         records.append(row + [""] * (len(names) - len(row)))
         line_numbers.append(line)
     problems.raise_if_errors()
+    _check_cells(label, len(records), len(names))
     frame = pd.DataFrame(records, columns=names, dtype="str")
     frame.index = pd.Index(line_numbers, name="line", dtype="int64")
     return frame
+
+
+def _check_cells(label: str, rows: int, columns: int) -> None:
+    if rows * columns > MAX_CELLS:
+        raise _refuse(
+            label,
+            f"the table has {rows:,} rows × {columns:,} columns = {rows * columns:,} cells; the "
+            f"limit is {MAX_CELLS:,} cells",
+        )
 
 
 def _csv_without_quotes(
@@ -234,6 +307,14 @@ def _csv_without_quotes(
     kept = [i for i in range(header_index + 1, len(lines)) if not blank[i]]
     if max((len(lines[i]) for i in (header_index, *kept)), default=0) > limit:
         return None
+    width = lines[header_index].count(delimiter) + 1
+    if width > MAX_COLUMNS:
+        raise _refuse(
+            label,
+            f"the header has {width:,} columns; the limit is {MAX_COLUMNS:,} columns",
+            header_index + 1,
+        )
+    _check_cells(label, len(kept), width)
     names = [c.strip() for c in lines[header_index].split(delimiter)]
     _check_header(label, names)
     index = pd.Index([i + 1 for i in kept], name="line", dtype="int64")
@@ -321,7 +402,8 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
             raise ValidationError(
                 [Problem(label, None, None, f"sheet {sheet!r} is a chart, not a table")]
             )
-        rows = list(worksheet.iter_rows(values_only=True))
+        _check_dimension(label, worksheet)
+        rows = _sheet_rows(label, worksheet)
     finally:
         book.close()
     uncached = _uncached_formulas(data, sheet, rows)
@@ -354,6 +436,69 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
     return RawTable(frame, label)
 
 
+def _check_dimension(label: str, worksheet: Any) -> None:
+    """Refuse a sheet whose declared size (its ``<dimension>``) is over the limits.
+
+    openpyxl fills every row up to the declared width and every missing row up to the declared
+    height, so one far-away cell (``XFD1048576``) in a 5 kB file would make 17 billion cells.
+    The declared size is then forgotten: rows are read as they are stored, with the limits
+    checked while reading (a sheet may declare a wrong size, or none).
+    """
+    rows, columns = worksheet.max_row, worksheet.max_column
+    if rows is not None and columns is not None:
+        if rows > MAX_ROWS or columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
+            raise _refuse(
+                label,
+                f"the sheet is {rows:,} rows × {columns:,} columns "
+                f"({worksheet.calculate_dimension()}); the limits are {MAX_ROWS:,} rows, "
+                f"{MAX_COLUMNS:,} columns and {MAX_CELLS:,} cells: delete the unused rows and "
+                "columns, or copy the table to a new sheet",
+            )
+    worksheet.reset_dimensions()
+
+
+def _sheet_rows(label: str, worksheet: Any, *, values_only: bool = True) -> list[tuple]:
+    """The sheet's rows from row 1 (missing rows as ``()``), each as long as its last stored
+    cell, read until a limit is passed."""
+    rows: list[tuple] = []
+    cells = 0
+    for row in worksheet.iter_rows(values_only=values_only):
+        if len(rows) >= MAX_ROWS:
+            raise _refuse(
+                label, f"the sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"
+            )
+        if len(row) > MAX_COLUMNS:
+            raise _refuse(
+                label,
+                f"the row has {len(row):,} columns; the limit is {MAX_COLUMNS:,}",
+                len(rows) + 1,
+            )
+        cells += len(row)
+        if cells > MAX_CELLS:
+            raise _refuse(
+                label, f"the sheet has more than {MAX_CELLS:,} cells; the limit is {MAX_CELLS:,}"
+            )
+        rows.append(row)
+    return rows
+
+
+_FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def _has_formulas(archive: Any) -> bool:
+    """Whether any worksheet holds a formula (``<f>`` element), read in 1 MB pieces."""
+    for info in archive.infolist():
+        if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+            continue
+        with archive.open(info) as part:
+            tail = b""
+            while chunk := part.read(2**20):
+                if _FORMULA.search(tail + chunk):
+                    return True
+                tail = chunk[-16:]
+    return False
+
+
 def _uncached_formulas(data: bytes, sheet: str, rows: list[tuple]) -> list[tuple[int, int]]:
     """(row, column) positions (0-based) of formula cells whose saved result is missing.
 
@@ -364,18 +509,15 @@ def _uncached_formulas(data: bytes, sheet: str, rows: list[tuple]) -> list[tuple
     import zipfile
 
     with zipfile.ZipFile(_io.BytesIO(data)) as archive:
-        has_formulas = any(
-            b"<f" in archive.read(info)
-            for info in archive.infolist()
-            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")
-        )
-    if not has_formulas:
-        return []
+        if not _has_formulas(archive):
+            return []
     import openpyxl
 
     book = openpyxl.load_workbook(_io.BytesIO(data), read_only=True, data_only=False)
     try:
-        formula_rows = book[sheet].iter_rows(values_only=True)
+        worksheet = book[sheet]
+        worksheet.reset_dimensions()  # rows as stored; `rows` bounds how many are compared
+        formula_rows = worksheet.iter_rows(values_only=True)
         found = []
         for r, (cached, formula) in enumerate(zip(rows, formula_rows, strict=False)):
             for c, (value, text) in enumerate(zip(cached, formula, strict=False)):
@@ -387,6 +529,30 @@ def _uncached_formulas(data: bytes, sheet: str, rows: list[tuple]) -> list[tuple
 
 
 def _read_parquet(label: str, data: bytes) -> RawTable:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(_io.BytesIO(data)).metadata
+    except Exception as exc:  # pyarrow raises several types for damaged files
+        raise ValidationError(
+            [Problem(label, None, None, f"not a readable Parquet file: {exc}")]
+        ) from None
+    # sizes from the metadata, before the data (a few hundred kB can hold 20 M rows)
+    rows, columns = meta.num_rows, meta.num_columns
+    if rows > MAX_ROWS:
+        raise _refuse(label, f"the table has {rows:,} rows; the limit is {MAX_ROWS:,} rows")
+    if columns > MAX_COLUMNS:
+        raise _refuse(
+            label, f"the table has {columns:,} columns; the limit is {MAX_COLUMNS:,} columns"
+        )
+    _check_cells(label, rows, columns)
+    expanded = sum(meta.row_group(i).total_byte_size for i in range(meta.num_row_groups))
+    if expanded > MAX_XLSX_EXPANDED_BYTES:
+        raise _refuse(
+            label,
+            f"the table expands to {expanded / 2**20:,.0f} MB; the limit is "
+            f"{MAX_XLSX_EXPANDED_BYTES / 2**20:,.0f} MB",
+        )
     try:
         frame = pd.read_parquet(_io.BytesIO(data))
     except Exception as exc:  # pyarrow raises several types for damaged files
@@ -404,17 +570,7 @@ def read(source: Source, name: str | None = None, sheet: str | None = None) -> R
     """:func:`read_table` with the label and delimiter the loaders need for their messages."""
     label, data = _name_and_bytes(source, name)
     if len(data) > MAX_INPUT_BYTES:
-        raise ValidationError(
-            [
-                Problem(
-                    label,
-                    None,
-                    None,
-                    f"the file is {len(data) / 2**20:,.1f} MB; the limit is "
-                    f"{MAX_INPUT_BYTES / 2**20:,.0f} MB",
-                )
-            ]
-        )
+        raise _too_large(label, len(data))
     if not data.strip():
         raise ValidationError([Problem(label, None, None, "the file is empty")])
     kind = _kind(label, data)

@@ -22,9 +22,13 @@ __all__ = [
     "ValidationError",
     "ProblemCollector",
     "problems_frame",
+    "MAX_PROBLEMS",
 ]
 
 SEVERITIES = ("error", "warning", "info")
+#: A collector keeps at most this many problems and counts the rest: a file with a million bad
+#: cells yields the first 1,000 and one summary row, not a million objects (and gigabytes).
+MAX_PROBLEMS = 1_000
 
 
 @dataclass(frozen=True)
@@ -132,6 +136,8 @@ class ProblemCollector:
     def __init__(self, source: str):
         self.source = source
         self.problems: list[Problem] = []
+        self.not_listed = 0  # errors found after MAX_PROBLEMS were kept
+        self._errors = 0
 
     def add(
         self,
@@ -142,9 +148,19 @@ class ProblemCollector:
         severity: str = "error",
         source: str | None = None,
     ) -> None:
-        """Record one problem (``severity`` is ``"error"`` or ``"warning"``)."""
+        """Record one problem (``severity`` is ``"error"``, ``"warning"`` or ``"info"``).
+
+        Past :data:`MAX_PROBLEMS` errors, errors are only counted (one summary row says how
+        many were left out); past as many warnings and notes, these are dropped.
+        """
         if severity not in SEVERITIES:
             raise ValueError(f"severity must be one of {SEVERITIES}, got {severity!r}")
+        kept = self._errors if severity == "error" else len(self.problems) - self._errors
+        if kept >= MAX_PROBLEMS:
+            if severity == "error":
+                self.not_listed += 1
+            return
+        self._errors += severity == "error"
         self.problems.append(
             Problem(self.source if source is None else source, row, column, message, severity)
         )
@@ -154,7 +170,8 @@ class ProblemCollector:
         self.add(message, row, column, severity="warning")
 
     def extend(self, problems: Iterable[Problem]) -> None:
-        self.problems.extend(problems)
+        for p in problems:
+            self.add(p.message, p.row, p.column, severity=p.severity, source=p.source)
 
     @property
     def errors(self) -> list[Problem]:
@@ -173,9 +190,21 @@ class ProblemCollector:
         return bool(self.errors)
 
     def raise_if_errors(self) -> None:
-        """Raise one :class:`ValidationError` with every error collected so far."""
+        """Raise one :class:`ValidationError` with every error collected so far (the first
+        :data:`MAX_PROBLEMS`, then one row saying how many more were found)."""
         if self.errors:
-            raise ValidationError(self.sorted(self.errors))
+            listed = self.sorted(self.errors)
+            if self.not_listed:
+                listed.append(
+                    Problem(
+                        self.source,
+                        None,
+                        None,
+                        f"… and {self.not_listed:,} more problems, not listed (the first "
+                        f"{len(listed):,} are)",
+                    )
+                )
+            raise ValidationError(listed)
 
     @staticmethod
     def sorted(problems: Iterable[Problem]) -> list[Problem]:

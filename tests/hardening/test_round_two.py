@@ -1,0 +1,202 @@
+"""Reader hardening, round two: each test reproduces one way a reader could be made to do
+unbounded work, crash later, change a value silently or guess, and checks the problem row the
+user gets instead (file, row as the user sees it, column)."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tracemalloc
+import zipfile
+
+import numpy as np
+import openpyxl
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+import indicators as ind
+from indicators import ValidationError
+from indicators.read import MAX_CELLS, MAX_COLUMNS, MAX_INPUT_BYTES, MAX_ROWS, read_table
+from indicators.validate import MAX_PROBLEMS, ProblemCollector
+
+
+def problems(call) -> list:
+    with pytest.raises(ValidationError) as err:
+        call()
+    return err.value.problems
+
+
+def messages(call) -> list[str]:
+    return [str(p) for p in problems(call)]
+
+
+def xlsx(build, *, strip_dimension: bool = False) -> bytes:
+    book = openpyxl.Workbook()
+    build(book)
+    buf = io.BytesIO()
+    book.save(buf)
+    data = buf.getvalue()
+    if not strip_dimension:
+        return data
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb"<dimension [^>]*/>", b"", content)
+            dst.writestr(info, content)
+    return out.getvalue()
+
+
+# ------------------------------------------------------------------------------------------
+# 1. Bounded work before the work
+
+
+def test_csv_header_of_commas_is_one_problem_not_millions():
+    payload = b"adcode" + b"," * (2 * 2**20) + b"\n1\n"
+    found = messages(lambda: ind.load_data(payload, name="c.csv"))
+    assert found == [
+        f"c.csv, row 1: the header has 2,097,153 columns; the limit is {MAX_COLUMNS:,} columns"
+    ]
+
+
+def test_problem_list_is_capped_with_a_summary():
+    collector = ProblemCollector("f.csv")
+    for row in range(2, MAX_PROBLEMS + 502):
+        collector.add("bad", row, "x")
+    collector.warn("w")
+    listed = problems(collector.raise_if_errors)
+    assert len(listed) == MAX_PROBLEMS + 1
+    assert [p.row for p in listed[:3]] == [2, 3, 4]
+    assert str(listed[-1]) == (
+        f"f.csv: … and 500 more problems, not listed (the first {MAX_PROBLEMS:,} are)"
+    )
+    assert len(collector.warnings) == 1
+
+
+def test_many_bad_cells_are_capped_too():
+    rows = "\n".join(f"u{i},x" for i in range(5000))
+    framework = ind.load_framework(b"code,parent,level,direction\nR,,2,\nv,R,1,1\n", "f.csv")
+    found = problems(
+        lambda: ind.load_data(f"adcode,v\n{rows}\n".encode(), framework, name="v.csv")
+    )
+    assert len(found) == MAX_PROBLEMS + 1 and "4,000 more problems" in found[-1].message
+
+
+def test_csv_with_too_many_lines_is_refused():
+    payload = b"adcode\n" + b"u\n" * MAX_ROWS
+    assert messages(lambda: read_table(payload, "l.csv")) == [
+        f"l.csv: the file has {MAX_ROWS + 1:,} lines; the limit is {MAX_ROWS:,} rows"
+    ]
+
+
+def test_csv_with_too_many_cells_is_refused():
+    columns = 1000
+    rows = MAX_CELLS // columns + 1
+    line = b",".join([b"1"] * columns) + b"\n"
+    payload = b",".join(f"c{j}".encode() for j in range(columns)) + b"\n" + line * rows
+    assert messages(lambda: read_table(payload, "w.csv")) == [
+        f"w.csv: the table has {rows:,} rows × {columns:,} columns = {rows * columns:,} cells; "
+        f"the limit is {MAX_CELLS:,} cells"
+    ]
+
+
+def test_csv_with_quotes_and_too_many_columns_stops_early():
+    payload = b'"a"' + b',"b"' * (MAX_COLUMNS + 5) + b"\n"
+    assert messages(lambda: read_table(payload, "q.csv")) == [
+        f"q.csv, row 1: the header has {MAX_COLUMNS + 6:,} columns; the limit is "
+        f"{MAX_COLUMNS:,} columns"
+    ]
+
+
+def _far_cell(book):
+    ws = book.active
+    ws.append(["adcode", "v"])
+    ws.append(["u1", 1])
+    ws["XFD1048576"] = 1
+
+
+def _header_last_row(book):
+    ws = book.active
+    ws.cell(row=1_048_576, column=1, value="adcode")
+
+
+def _far_cell_and_formula(book):
+    _far_cell(book)
+    book.active["C2"] = "=1+1"
+
+
+@pytest.mark.parametrize("build", [_far_cell, _header_last_row, _far_cell_and_formula])
+def test_huge_declared_sheet_is_refused_before_reading(build):
+    found = messages(lambda: read_table(xlsx(build), "big.xlsx"))
+    assert len(found) == 1
+    assert "big.xlsx: the sheet is" in found[0]
+    assert f"the limits are {MAX_ROWS:,} rows, {MAX_COLUMNS:,} columns" in found[0]
+
+
+@pytest.mark.parametrize("build", [_far_cell, _header_last_row, _far_cell_and_formula])
+def test_huge_sheet_without_dimension_stops_at_the_limit(build):
+    found = messages(lambda: read_table(xlsx(build, strip_dimension=True), "big.xlsx"))
+    assert found == [f"big.xlsx: the sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"]
+
+
+def test_parquet_size_is_checked_from_metadata_before_reading(monkeypatch):
+    table = pa.table({"adcode": pa.array(np.zeros(MAX_ROWS + 1, dtype=np.int8))})
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("the rows were read")
+
+    monkeypatch.setattr(pd, "read_parquet", no_read)
+    monkeypatch.setattr(pq, "read_table", no_read)
+    assert messages(lambda: read_table(buf.getvalue(), "p.parquet")) == [
+        f"p.parquet: the table has {MAX_ROWS + 1:,} rows; the limit is {MAX_ROWS:,} rows"
+    ]
+
+
+def test_path_size_is_checked_before_reading(tmp_path):
+    path = tmp_path / "huge.csv"
+    with open(path, "wb") as f:
+        f.truncate(3 * 2**30)  # sparse: no disk space used
+    tracemalloc.start()
+    try:
+        found = messages(lambda: ind.load_data(path))
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert found == [f"huge.csv: the file is 3,072.0 MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"]
+    assert peak < 50 * 2**20
+
+
+def test_devices_and_pipes_are_refused(tmp_path):
+    assert messages(lambda: ind.load_data("/dev/zero")) == [
+        "/dev/zero: not a regular file (a device, pipe or socket): give the path of a file"
+    ]
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert messages(lambda: ind.load_data(fifo)) == [
+        f"{fifo}: not a regular file (a device, pipe or socket): give the path of a file"
+    ]
+
+
+def test_file_objects_are_read_with_a_bound():
+    class Endless(io.RawIOBase):
+        name = "endless.csv"
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            buffer[:] = b"1" * len(buffer)
+            return len(buffer)
+
+    tracemalloc.start()
+    try:
+        found = messages(lambda: ind.load_data(io.BufferedReader(Endless())))
+    finally:
+        tracemalloc.stop()
+    assert found == [f"endless.csv: the file is more than {MAX_INPUT_BYTES // 2**20} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"]
