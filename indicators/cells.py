@@ -27,6 +27,8 @@ __all__ = [
     "normalise_adcode",
     "parse_direction",
     "group_flags",
+    "control_character",
+    "control_characters",
     "parse_numbers",
     "parse_years",
     "normalise_adcodes",
@@ -48,6 +50,11 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _INFINITY = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
 _MINUS_SIGNS = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"}
 _DECIMAL_ZEROS = re.compile(r"^(\d+)\.0*$")
+# Characters an XLSX file cannot hold (openpyxl raises IllegalCharacterError on the C0 controls
+# other than tab, line feed and carriage return; XML 1.0 excludes U+FFFE and U+FFFF)
+_NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# ... and every other control character (tab, line breaks, DEL, C1), invisible in a name
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def _too_large(value: object) -> str:
@@ -67,6 +74,24 @@ def is_missing(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in MISSING_TOKENS
     return False
+
+
+def control_character(text: str, *, free_text: bool = False) -> str | None:
+    """What is wrong with a text because of a control character, or None.
+
+    Ids, codes, names and column names may hold no control character at all (Unicode
+    category Cc: C0, DEL, C1, plus U+FFFE/U+FFFF): they are invisible, and most cannot be saved
+    in an XLSX file, so an export would fail later. Free text (definitions, sources, notes)
+    may hold tabs and line breaks, but none of the characters XLSX cannot store. Nothing is
+    stripped: the cell is reported, e.g. ``"contains the control character U+0007 (Excel
+    cannot store it): remove it"``.
+    """
+    found = (_NOT_IN_XLSX if free_text else _CONTROL).search(text)
+    if found is None:
+        return None
+    char = found.group()
+    note = " (Excel cannot store it)" if _NOT_IN_XLSX.match(char) else ""
+    return f"contains the control character U+{ord(char):04X}{note}: remove it"
 
 
 def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str | None]:
@@ -145,8 +170,8 @@ def normalise_adcode(value: object) -> tuple[str | None, str | None]:
     Accepted: text (kept as written apart from surrounding white space; ``"110000.0"`` and
     ``"110000.00"`` lose the zero fraction, as spreadsheets add it), integers, and floats that
     are whole numbers below 2**53 (exact in a float). Returns ``(id, None)``, ``(None, None)``
-    when missing, ``(None, reason)`` when unusable (a boolean, a number with a fraction, or a
-    float too large to be exact).
+    when missing, ``(None, reason)`` when unusable (a boolean, a number with a fraction, a
+    float too large to be exact, a control character: see :func:`control_character`).
     """
     if is_missing(value):
         return None, None
@@ -159,6 +184,9 @@ def normalise_adcode(value: object) -> tuple[str | None, str | None]:
             return str(int(value)), None
         return None, f"expected a unit id, got the number {value!r}"
     text = str(value).strip()
+    bad = control_character(text)
+    if bad is not None:
+        return None, f"unit id {value!r} {bad}"
     match = _DECIMAL_ZEROS.match(text)
     if match:
         return match.group(1), None
@@ -332,3 +360,26 @@ def normalise_adcodes(values: pd.Series) -> tuple[pd.Series, list]:
         else:
             ids[position] = unit
     return pd.Series(ids, index=values.index, dtype="str"), problems
+
+
+#: Arrow (RE2) versions of the patterns above.
+_NOT_IN_XLSX_RE2 = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x{FFFE}\x{FFFF}]"
+_CONTROL_RE2 = r"[\x00-\x1f\x7f-\x9f\x{FFFE}\x{FFFF}]"
+
+
+def control_characters(values: pd.Series, *, free_text: bool = False) -> list:
+    """:func:`control_character` over a column: ``[(position, reason), ...]`` for the text
+    cells that hold one, in order (other cells are not text and are not checked)."""
+    array = _arrow_text(values)
+    if array is not None:
+        pattern = _NOT_IN_XLSX_RE2 if free_text else _CONTROL_RE2
+        positions = np.flatnonzero(_mask(pc.match_substring_regex(array, pattern)))
+    else:
+        positions = np.arange(len(values))
+    found = []
+    for position, cell in zip(positions, _cells(values, positions, array), strict=True):
+        if isinstance(cell, str):
+            bad = control_character(cell, free_text=free_text)
+            if bad is not None:
+                found.append((int(position), f"{cell!r} {bad}"))
+    return found

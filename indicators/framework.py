@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.cells import is_missing, parse_direction, parse_number
+from indicators.cells import control_character, is_missing, parse_direction, parse_number
 from indicators.validate import ProblemCollector
 
 __all__ = ["Framework", "FRAMEWORK_COLUMNS"]
@@ -140,7 +140,13 @@ class Framework:
                 problems.add("code is empty", line, "code")
                 continue
             lines_by_code.setdefault(code, []).append(line)
+            bad = control_character(code)
+            if bad is not None:
+                problems.add(f"code {code!r} {bad}", line, "code")
             parent = _text(raw.get("parent"))
+            bad = control_character(parent)
+            if bad is not None:
+                problems.add(f"parent {parent!r} {bad}", line, "parent")
             level_value, reason = parse_number(raw.get("level"), thousands=False)
             level: int | None = None
             if reason is None and not math.isnan(level_value):
@@ -166,15 +172,26 @@ class Framework:
                     "weight",
                 )
                 weight = 1.0
+            texts = {c: _text(raw.get(c)) for c in ("name_zh", "name_en", *_TEXT_OPTIONAL)}
+            for column, value in texts.items():
+                bad = control_character(value, free_text=column in _TEXT_OPTIONAL)
+                if bad is not None:
+                    problems.add(f"{value!r} {bad}", line, column)
+            for extra in df.columns:
+                value = raw[extra]
+                if extra not in FRAMEWORK_COLUMNS and isinstance(value, str):
+                    bad = control_character(value, free_text=True)
+                    if bad is not None:
+                        problems.add(f"{value!r} {bad}", line, extra)
             rec = {
                 "code": code,
                 "parent": parent or None,
                 "level": level,
-                "name_zh": _text(raw.get("name_zh")) or code,
-                "name_en": _text(raw.get("name_en")) or code,
+                "name_zh": texts["name_zh"] or code,
+                "name_en": texts["name_en"] or code,
                 "direction": direction,
                 "weight": float(weight),
-                **{c: _text(raw.get(c)) for c in _TEXT_OPTIONAL},
+                **{c: texts[c] for c in _TEXT_OPTIONAL},
                 "_line": line,
                 "_direction_given": not is_missing(raw.get("direction")),
             }

@@ -32,7 +32,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from indicators.cells import is_missing
+from indicators.cells import control_character, is_missing
 from indicators.validate import Problem, ProblemCollector, ValidationError
 
 __all__ = [
@@ -348,8 +348,11 @@ def _check_header(label: str, names: Sequence[str]) -> None:
     problems = ProblemCollector(label)
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
+        bad = control_character(name)
         if not name:
             problems.add(f"column {position} of the header has no name", 1)
+        elif bad is not None:
+            problems.add(f"column name {name!r} {bad}", 1)
         elif name in seen:
             problems.add(f"column name {name!r} appears more than once in the header", 1, name)
         seen.add(name)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from indicators.cells import (
     MAX_MAGNITUDE,
+    control_characters,
     group_flags,
     is_missing,
     normalise_adcode,
@@ -170,6 +171,9 @@ def data_from_raw(
     extra = [c for c in frame.columns if c not in used and c not in out]
     for column in extra:
         parsed = _numeric_column(frame[column], column, None, thousands)
+        if parsed is None:
+            for position, reason in control_characters(frame[column], free_text=True):
+                problems.add(reason, int(lines[position]), column)
         out[column] = parsed if parsed is not None else frame[column]
     if framework is not None and extra:
         problems.note(
@@ -273,6 +277,8 @@ def load_units(
     def text(column: str, default: pd.Series) -> pd.Series:
         if column not in frame.columns:
             return default
+        for position, reason in control_characters(frame[column]):
+            problems.add(reason, int(frame.index[position]), column)
         values = frame[column].map(lambda v: "" if is_missing(v) else str(v).strip())
         return values.where(values != "", default).astype("str")
 
@@ -294,6 +300,8 @@ def load_units(
                         f"group membership must be 0 or 1, got {value!r}", int(line), column
                     )
         else:
+            for position, reason in control_characters(frame[column], free_text=True):
+                problems.add(reason, int(frame.index[position]), column)
             units[column] = frame[column]
     for column in ("yrd27", "yrd41"):
         if column not in units.columns and column not in frame.columns:

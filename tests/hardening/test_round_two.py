@@ -80,9 +80,7 @@ def test_problem_list_is_capped_with_a_summary():
 def test_many_bad_cells_are_capped_too():
     rows = "\n".join(f"u{i},x" for i in range(5000))
     framework = ind.load_framework(b"code,parent,level,direction\nR,,2,\nv,R,1,1\n", "f.csv")
-    found = problems(
-        lambda: ind.load_data(f"adcode,v\n{rows}\n".encode(), framework, name="v.csv")
-    )
+    found = problems(lambda: ind.load_data(f"adcode,v\n{rows}\n".encode(), framework, name="v.csv"))
     assert len(found) == MAX_PROBLEMS + 1 and "4,000 more problems" in found[-1].message
 
 
@@ -140,7 +138,9 @@ def test_huge_declared_sheet_is_refused_before_reading(build):
 @pytest.mark.parametrize("build", [_far_cell, _header_last_row, _far_cell_and_formula])
 def test_huge_sheet_without_dimension_stops_at_the_limit(build):
     found = messages(lambda: read_table(xlsx(build, strip_dimension=True), "big.xlsx"))
-    assert found == [f"big.xlsx: the sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"]
+    assert found == [
+        f"big.xlsx: the sheet has more than {MAX_ROWS:,} rows; the limit is {MAX_ROWS:,}"
+    ]
 
 
 def test_parquet_size_is_checked_from_metadata_before_reading(monkeypatch):
@@ -168,7 +168,9 @@ def test_path_size_is_checked_before_reading(tmp_path):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    assert found == [f"huge.csv: the file is 3,072.0 MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"]
+    assert found == [
+        f"huge.csv: the file is 3,072.0 MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"
+    ]
     assert peak < 50 * 2**20
 
 
@@ -199,4 +201,63 @@ def test_file_objects_are_read_with_a_bound():
         found = messages(lambda: ind.load_data(io.BufferedReader(Endless())))
     finally:
         tracemalloc.stop()
-    assert found == [f"endless.csv: the file is more than {MAX_INPUT_BYTES // 2**20} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"]
+    assert found == [
+        f"endless.csv: the file is more than {MAX_INPUT_BYTES // 2**20} MB; the limit is {MAX_INPUT_BYTES // 2**20} MB"
+    ]
+
+
+# ------------------------------------------------------------------------------------------
+# 2. Control characters (and others XLSX cannot store) in ids, names and codes
+
+
+FRAMEWORK_V = b"code,parent,level,direction\nR,,2,\nv,R,1,1\n"
+
+
+def test_control_characters_in_data_are_refused_where_they_are():
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    payload = b'adcode,year,v,note\nu\x07,2020,1,ok\nu2,2020,2,a\x03b\nu3,2020,3,"two\nlines"\n'
+    assert messages(lambda: ind.load_data(payload, framework, name="d.csv")) == [
+        "d.csv, row 2, column 'adcode': unit id 'u\\x07' contains the control character "
+        "U+0007 (Excel cannot store it): remove it",
+        "d.csv, row 3, column 'note': 'a\\x03b' contains the control character U+0003 "
+        "(Excel cannot store it): remove it",
+    ]
+
+
+def test_control_characters_in_column_names_are_refused():
+    assert messages(lambda: read_table(b"adcode,v\x02\n1,2\n", "h.csv")) == [
+        "h.csv, row 1: column name 'v\\x02' contains the control character U+0002 (Excel "
+        "cannot store it): remove it"
+    ]
+
+
+def test_control_characters_in_units_are_refused():
+    payload = b'adcode,name_zh,name_en,notes\n1,a\x0bb,"x\ty",fine\n2,b,c,"multi\nline"\n'
+    assert messages(lambda: ind.load_units(payload, "u.csv")) == [
+        "u.csv, row 2, column 'name_zh': 'a\\x0bb' contains the control character U+000B "
+        "(Excel cannot store it): remove it",
+        "u.csv, row 2, column 'name_en': 'x\\ty' contains the control character U+0009: remove it",
+    ]
+
+
+def test_control_characters_in_framework_are_refused_definitions_keep_line_breaks():
+    payload = (
+        b"code,parent,level,direction,name_en,definition_en\n"
+        b'R,,2,,Root,"two\nlines"\n'
+        b"v\x01,R,1,1,V,ok\n"
+        b"w,R,1,1,W\x1fW,bad\x08def\n"
+    )
+    # a quoted line break is one spreadsheet row: v is on row 3
+    assert messages(lambda: ind.load_framework(payload, "f.csv")) == [
+        "f.csv, row 3, column 'code': code 'v\\x01' contains the control character U+0001 "
+        "(Excel cannot store it): remove it",
+        "f.csv, row 4, column 'name_en': 'W\\x1fW' contains the control character U+001F "
+        "(Excel cannot store it): remove it",
+        "f.csv, row 4, column 'definition_en': 'bad\\x08def' contains the control character "
+        "U+0008 (Excel cannot store it): remove it",
+    ]
+    fine = ind.load_framework(
+        payload.replace(b"v\x01", b"v").replace(b"W\x1fW", b"W").replace(b"bad\x08def", b"def"),
+        "f.csv",
+    )
+    assert fine.definition("R", "en") == "two\nlines"
