@@ -17,7 +17,7 @@ import pandas as pd
 from indicators.cells import control_character, is_missing, parse_direction, parse_number
 from indicators.validate import ProblemCollector
 
-__all__ = ["Framework", "FRAMEWORK_COLUMNS"]
+__all__ = ["Framework", "FRAMEWORK_COLUMNS", "RESERVED_CODES"]
 
 #: Columns of :attr:`Framework.table`, in order (extra input columns follow them).
 FRAMEWORK_COLUMNS = (
@@ -37,6 +37,23 @@ _REQUIRED = ("code", "parent", "level")
 #: Highest level accepted (a tree deeper than this is a mistake, and larger numbers overflow).
 MAX_LEVEL = 1000
 _TEXT_OPTIONAL = ("unit", "definition_zh", "definition_en", "source")
+#: Column names of the engine's tables (data, ``Result.scores``, the uncertainty ranks, COINr
+#: iData): a code with one of these names would collide with that column (the scores' ``rank``
+#: would replace an indicator ``rank``). Compared case-insensitively, as people read them.
+RESERVED_CODES = (
+    "adcode",
+    "year",
+    "rank",
+    "nominal_rank",
+    "median_rank",
+    "mean_rank",
+    "p05",
+    "p95",
+    "uCode",
+    "uName",
+    "Time",
+)
+_RESERVED = {c.casefold() for c in RESERVED_CODES}
 
 
 def _text(value: object) -> str:
@@ -111,10 +128,10 @@ class Framework:
         Raises
         ------
         ValidationError
-            With every problem found: missing columns, empty or duplicate codes, unknown
-            parents, cycles, not exactly one root, inconsistent levels, leaves above level 1,
-            aggregates without an indicator below, bad directions or weights, siblings that all
-            weigh zero.
+            With every problem found: missing columns, empty, duplicate or reserved codes
+            (:data:`RESERVED_CODES`), control characters, unknown parents, cycles, not exactly
+            one root, inconsistent levels, leaves above level 1, aggregates without an
+            indicator below, bad directions or weights, siblings that all weigh zero.
         """
         problems = ProblemCollector(source)
         df = df.copy()
@@ -143,6 +160,13 @@ class Framework:
             bad = control_character(code)
             if bad is not None:
                 problems.add(f"code {code!r} {bad}", line, "code")
+            if code.casefold() in _RESERVED:
+                problems.add(
+                    f"code {code!r} is reserved: the engine's tables have a column of that name "
+                    f"({', '.join(RESERVED_CODES)}); rename it",
+                    line,
+                    "code",
+                )
             parent = _text(raw.get("parent"))
             bad = control_character(parent)
             if bad is not None:

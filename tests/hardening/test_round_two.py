@@ -261,3 +261,25 @@ def test_control_characters_in_framework_are_refused_definitions_keep_line_break
         "f.csv",
     )
     assert fine.definition("R", "en") == "two\nlines"
+
+
+# ------------------------------------------------------------------------------------------
+# 3. Codes that name the engine's own output columns
+
+
+@pytest.mark.parametrize(
+    "code", ["adcode", "year", "rank", "Rank", "nominal_rank", "median_rank", "p05", "uCode"]
+)
+def test_reserved_codes_are_refused(code):
+    payload = f"code,parent,level,direction\nR,,2,\n{code},R,1,1\nv,R,1,1\n".encode()
+    assert messages(lambda: ind.load_framework(payload, "f.csv")) == [
+        f"f.csv, row 3, column 'code': code {code!r} is reserved: the engine's tables have a "
+        "column of that name (adcode, year, rank, nominal_rank, median_rank, mean_rank, p05, "
+        "p95, uCode, uName, Time); rename it"
+    ]
+
+
+def test_reserved_code_as_the_root_is_refused():
+    payload = b"code,parent,level,direction\nyear,,2,\nv,year,1,1\n"
+    found = problems(lambda: ind.load_framework(payload, "f.csv"))
+    assert [(p.row, p.column) for p in found] == [(2, "code")]
