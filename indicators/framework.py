@@ -404,24 +404,27 @@ def _check_tree(by_code: dict[str, dict], problems: ProblemCollector) -> None:
         shown = ", ".join(f"{c!r} (row {by_code[c]['_line']})" for c in roots)
         problems.add(f"{len(roots)} roots ({shown}): exactly one node may have an empty parent")
 
-    # cycles: follow parents from every node
-    reported: set[frozenset[str]] = set()
+    # cycles: follow parents from every node; each node is walked once (a loop, not recursion:
+    # chains up to MAX_LEVEL deep are valid)
+    state: dict[str, int] = {}  # 1 on the current walk, 2 done
     for start in by_code:
         path: list[str] = []
+        position: dict[str, int] = {}
         node: str | None = start
-        while node is not None and node in by_code and node not in path:
+        while node is not None and node in by_code and node not in state:
+            state[node] = 1
+            position[node] = len(path)
             path.append(node)
             node = by_code[node]["parent"]
-        if node is not None and node in path and node != by_code[node]["parent"]:
-            cycle = path[path.index(node) :]
-            members = frozenset(cycle)
-            if members not in reported:
-                reported.add(members)
-                first = min(cycle, key=lambda c: by_code[c]["_line"])
-                loop = [*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first]
-                problems.add(
-                    f"cycle in the tree: {' → '.join(loop)}", by_code[first]["_line"], "parent"
-                )
+        if node is not None and state.get(node) == 1 and node != by_code[node]["parent"]:
+            cycle = path[position[node] :]
+            first = min(cycle, key=lambda c: by_code[c]["_line"])
+            loop = [*cycle[cycle.index(first) :], *cycle[: cycle.index(first)], first]
+            problems.add(
+                f"cycle in the tree: {' → '.join(loop)}", by_code[first]["_line"], "parent"
+            )
+        for walked in path:
+            state[walked] = 2
 
     levels = {c: rec["level"] for c, rec in by_code.items()}
     for code, rec in by_code.items():
@@ -462,21 +465,16 @@ def _check_tree(by_code: dict[str, dict], problems: ProblemCollector) -> None:
                 "level",
             )
 
-    # aggregates with no level-1 indicator below them
-    has_indicator: dict[str, bool] = {}
-
-    def below(code: str, seen: frozenset[str]) -> bool:
-        if code in has_indicator:
-            return has_indicator[code]
-        if code in seen:
-            return False
-        kids = children[code]
-        result = levels[code] == 1 if not kids else any(below(k, seen | {code}) for k in kids)
-        has_indicator[code] = result
-        return result
-
+    # aggregates with no level-1 indicator below them: mark the ancestors of every level-1
+    # leaf, walking up (each node is marked once, so cycles end the walk)
+    has_indicator: set[str] = set()
+    for code in by_code:
+        node: str | None = code if levels[code] == 1 and not children[code] else None
+        while node is not None and node in by_code and node not in has_indicator:
+            has_indicator.add(node)
+            node = by_code[node]["parent"]
     for code, rec in by_code.items():
-        if children[code] and not below(code, frozenset()):
+        if children[code] and code not in has_indicator:
             problems.add(
                 f"aggregate {code!r} has no level-1 indicator below it", rec["_line"], "code"
             )

@@ -283,3 +283,31 @@ def test_reserved_code_as_the_root_is_refused():
     payload = b"code,parent,level,direction\nyear,,2,\nv,year,1,1\n"
     found = problems(lambda: ind.load_framework(payload, "f.csv"))
     assert [(p.row, p.column) for p in found] == [(2, "code")]
+
+
+# ------------------------------------------------------------------------------------------
+# 4. Deep trees and long cycles
+
+
+def _chain(levels: int) -> bytes:
+    rows = ["code,parent,level,direction", f"n{levels},,{levels},"]
+    rows += [f"n{k},n{k + 1},{k},{1 if k == 1 else ''}" for k in range(levels - 1, 0, -1)]
+    return "\n".join(rows).encode()
+
+
+def test_a_chain_of_the_maximum_depth_loads():
+    framework = ind.load_framework(_chain(1000), "chain.csv")
+    assert framework.root == "n1000" and framework.indicators == ("n1",)
+    assert framework.levels == tuple(range(1, 1001))
+    assert framework.indicators_under("n1000") == ("n1",)
+
+
+def test_a_long_cycle_is_one_problem():
+    n = 1000
+    rows = ["code,parent,level,direction", "R,,1002,", "x,R,1001,", "i,x,1,1"]
+    rows += [f"c{k},c{(k + 1) % n},{k + 2},1" for k in range(n)]
+    found = messages(lambda: ind.load_framework("\n".join(rows).encode(), "cyc.csv"))
+    cycle = [p for p in found if "cycle in the tree" in p]
+    assert len(cycle) == 1
+    assert cycle[0].startswith("cyc.csv, row 5, column 'parent': cycle in the tree: c0 → c1 → c2")
+    assert cycle[0].endswith("c998 → c999 → c0")
