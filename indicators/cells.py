@@ -7,6 +7,8 @@ reason instead of guessing; the loaders turn reasons into problem rows. The rule
 
 from __future__ import annotations
 
+import datetime as _dt
+import decimal
 import math
 import numbers
 import re
@@ -50,6 +52,8 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _INFINITY = re.compile(r"^[+-]?(inf|infinity)$", re.IGNORECASE)
 _MINUS_SIGNS = {"\u2212": "-", "\u2012": "-", "\u2013": "-", "\ufe63": "-", "\uff0d": "-"}
 _DECIMAL_ZEROS = re.compile(r"^(\d+)\.0*$")
+# one thousands separator and no point: "1,234" may also be 1.234 written with a decimal comma
+_ONE_COMMA = re.compile(r"^[+-]?\d{1,3},\d{3}$")
 # Characters an XLSX file cannot hold (openpyxl raises IllegalCharacterError on the C0 controls
 # other than tab, line feed and carriage return; XML 1.0 excludes U+FFFE and U+FFFF)
 _NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -57,8 +61,31 @@ _NOT_IN_XLSX = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
+#: Floats hold every whole number exactly up to this magnitude, and not all above it.
+EXACT_INTEGERS = 2**53
+_DATE_TYPES = (_dt.date, _dt.time, _dt.timedelta)
+
+
+def _normalised(text: str) -> str:
+    """A number cell as :func:`parse_number` compares it: NFKC, stripped, ASCII minus."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    for sign, ascii_sign in _MINUS_SIGNS.items():
+        text = text.replace(sign, ascii_sign)
+    return text
+
+
 def _too_large(value: object) -> str:
     return f"expected a number of magnitude at most {MAX_MAGNITUDE:g}, got {value!r}"
+
+
+def _inexact_integer(whole: int) -> str | None:
+    """Why a whole number cannot be read as a float, or None when the float is exact."""
+    if abs(whole) <= EXACT_INTEGERS or float(whole) == whole:
+        return None
+    return (
+        f"the whole number {whole} cannot be held exactly in a float (exact up to 2**53 = "
+        f"{EXACT_INTEGERS}); it would read as {float(whole)!r}"
+    )
 
 
 def is_missing(value: object) -> bool:
@@ -103,11 +130,15 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
     Accepted: numbers (not booleans); texts of plain decimal numbers with an optional sign and
     exponent (``"1.5"``, ``"-2"``, ``"+1"``, ``"1e3"``); full-width digits and signs
     (``"１２３"``, Unicode NFKC); the Unicode minus ``"−"``; thousands separators in the
-    comma-and-groups-of-three form (``"1,234"``, ``"1,234,567.5"``) when ``thousands`` is true.
+    comma-and-groups-of-three form (``"1,234"``, ``"1,234,567.5"``) when ``thousands`` is true;
+    decimals (``decimal.Decimal``, from Parquet) whose float has the same shortest repr.
     Missing: ``None``, NaN and :data:`MISSING_TOKENS`.
     Rejected (a reason is returned): infinities, magnitudes above :data:`MAX_MAGNITUDE` (1e100,
-    e.g. ``"1e400"`` would otherwise read as infinity), ``"12%"`` (it is unclear whether 12 or 0.12 is
-    meant), decimal commas (``"1,5"``), underscores, any other text.
+    e.g. ``"1e400"`` would otherwise read as infinity), whole numbers above 2**53 that a float
+    cannot hold exactly (``9007199254740993``, written without a point or exponent, or an
+    integer value), decimals with more digits than a float holds, ``"12%"`` (it is unclear
+    whether 12 or 0.12 is meant), decimal commas (``"1,5"``), underscores, dates and times,
+    any other text.
     """
     if isinstance(value, bool):
         return math.nan, f"expected a number, got the boolean {value!r}"
@@ -119,18 +150,29 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
             return math.nan, f"expected a finite number, got {number!r}"
         if abs(number) > MAX_MAGNITUDE:
             return math.nan, _too_large(value)
+        if isinstance(value, numbers.Integral):
+            inexact = _inexact_integer(int(value))
+            if inexact is not None:
+                return math.nan, inexact
         return number, None
+    if isinstance(value, decimal.Decimal):
+        return _decimal(value)
     if is_missing(value):
         return math.nan, None
+    if isinstance(value, _DATE_TYPES):
+        return math.nan, f"expected a number, got the date/time {value}"
     if not isinstance(value, str):
         return math.nan, f"expected a number, got {value!r}"
-    text = unicodedata.normalize("NFKC", value).strip()
-    for sign, ascii_sign in _MINUS_SIGNS.items():
-        text = text.replace(sign, ascii_sign)
+    text = _normalised(value)
     if _PLAIN_NUMBER.match(text) or (thousands and _THOUSANDS.match(text)):
-        number = float(text.replace(",", ""))
+        digits = text.replace(",", "")
+        number = float(digits)
         if math.isinf(number) or abs(number) > MAX_MAGNITUDE:
             return math.nan, _too_large(value)
+        if abs(number) >= EXACT_INTEGERS and digits.lstrip("+-").isdigit():
+            inexact = _inexact_integer(int(digits))
+            if inexact is not None:
+                return math.nan, inexact
         return number, None
     if _INFINITY.match(text):
         return math.nan, f"expected a finite number, got {value!r}"
@@ -142,6 +184,23 @@ def parse_number(value: object, *, thousands: bool = True) -> tuple[float, str |
     if re.match(r"^[+-]?\d+,\d+$", text):
         return math.nan, f"expected a number, got {value!r} (decimal comma? use a point: 1.5)"
     return math.nan, f"expected a number, got {value!r}"
+
+
+def _decimal(value: decimal.Decimal) -> tuple[float, str | None]:
+    """A Decimal (Parquet decimal columns) is read when the float's shortest repr is the same
+    number; one with more digits than a float holds is refused rather than rounded."""
+    if value.is_nan():
+        return math.nan, None
+    if value.is_infinite():
+        return math.nan, f"expected a finite number, got {value}"
+    number = float(value)
+    if math.isinf(number) or abs(number) > MAX_MAGNITUDE:
+        return math.nan, _too_large(value)
+    if decimal.Decimal(repr(number)) != value:
+        return math.nan, (
+            f"the decimal {value} has more digits than a float holds; it would read as {number!r}"
+        )
+    return number, None
 
 
 def parse_year(value: object) -> tuple[int | None, str | None]:
@@ -183,7 +242,12 @@ def normalise_adcode(value: object) -> tuple[str | None, str | None]:
         if math.isfinite(value) and float(value).is_integer() and abs(value) < 2**53:
             return str(int(value)), None
         return None, f"expected a unit id, got the number {value!r}"
-    text = str(value).strip()
+    if isinstance(value, decimal.Decimal) and value.is_finite() and value == value.to_integral():
+        return str(int(value)), None
+    if not isinstance(value, str):
+        shown = f"the date/time {value}" if isinstance(value, _DATE_TYPES) else repr(value)
+        return None, f"expected a unit id (text or a whole number), got {shown}"
+    text = value.strip()
     bad = control_character(text)
     if bad is not None:
         return None, f"unit id {value!r} {bad}"
@@ -276,7 +340,12 @@ def parse_numbers(
 ) -> tuple[np.ndarray, list]:
     """:func:`parse_number` over a column: float64 values (NaN for missing and refused cells)
     and ``[(position, reason), ...]`` for the refused cells, in order (with ``stop``, only the
-    first refused cell: for callers that only ask whether the column is numeric)."""
+    first refused cell: for callers that only ask whether the column is numeric).
+
+    One rule needs the whole column: a single thousands separator without a point
+    (``"1,234"``) is refused as ambiguous when the column also has a decimal comma
+    (``"1,5"``), as it may then mean 1.234.
+    """
     n = len(values)
     array = _arrow_text(values)
     out = np.full(n, np.nan)
@@ -288,19 +357,45 @@ def parse_numbers(
             numbers = pc.cast(pc.if_else(pa.array(plain), array, None), pa.float64())
             out = numbers.to_numpy(zero_copy_only=False).astype("float64", copy=True)
             out[~plain] = np.nan
-            too_large = plain & ~(np.abs(out) <= MAX_MAGNITUDE)
-            plain &= ~too_large
-            out[too_large] = np.nan
+            # too large, or a whole number a float may not hold: the cell parser decides
+            unsure = plain & ~(np.abs(out) < EXACT_INTEGERS)
+            plain &= ~unsure
+            out[unsure] = np.nan
         slow = ~(plain | _missing_text(array))
-    reasons = []
+    reasons: list = []
+    one_comma: list[int] = []
     positions = np.flatnonzero(slow)
-    for position, cell in zip(positions, _cells(values, positions, array), strict=True):
+    slow_cells = _cells(values, positions, array)
+    cells = dict(zip(positions.tolist(), slow_cells, strict=True))
+    for position, cell in zip(positions, slow_cells, strict=True):
         number, reason = parse_number(cell, thousands=thousands)
         out[position] = number
         if reason is not None:
             reasons.append((int(position), reason))
             if stop:
                 break
+        elif thousands and isinstance(cell, str) and _ONE_COMMA.match(_normalised(cell)):
+            one_comma.append(int(position))
+    decimal_commas = (
+        [cells[p] for p, r in reasons if r.endswith("(decimal comma? use a point: 1.5)")]
+        if one_comma and reasons
+        else []
+    )
+    if decimal_commas:
+        # "1,234" is a thousands separator or a decimal comma; this column has decimal commas
+        for position in one_comma:
+            cell = cells[position]
+            whole, fraction = _normalised(cell).split(",")
+            out[position] = np.nan
+            reasons.append(
+                (
+                    position,
+                    f"expected a number, got {cell!r}: ambiguous, as this column also has "
+                    f"decimal commas ({decimal_commas[0]!r}): write {whole}{fraction} or "
+                    f"{whole}.{fraction}",
+                )
+            )
+        reasons.sort()
     return out, reasons
 
 

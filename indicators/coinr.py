@@ -52,6 +52,7 @@ def load_coinr(
     (DataFrame, Framework)
     """
     meta_read = read(imeta, imeta_name)
+    meta_read.raise_problems()
     meta = meta_read.frame
     problems = ProblemCollector(meta_read.label)
     for column in ("iCode", "Parent", "Level", "Direction", "Weight"):

@@ -82,12 +82,26 @@ MAX_CELLS = 10_000_000
 
 class RawTable:
     """A table as read: ``frame`` (index = the 1-based row as the user sees it), ``label`` (the
-    file name used in problem messages) and the CSV ``delimiter`` (None for other formats)."""
+    file name used in problem messages), the CSV ``delimiter`` (None for other formats) and
+    ``problems``: errors about cells that were read nonetheless (an XLSX cell shown as a
+    percentage, a hidden row, ...), for the loader to report with its own."""
 
-    def __init__(self, frame: pd.DataFrame, label: str, delimiter: str | None = None):
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        label: str,
+        delimiter: str | None = None,
+        problems: Sequence[Problem] = (),
+    ):
         self.frame = frame  # index = 1-based row as the user sees it
         self.label = label
         self.delimiter = delimiter
+        self.problems = list(problems)
+
+    def raise_problems(self) -> None:
+        """Raise the problems found while reading, if any."""
+        if self.problems:
+            raise ValidationError(self.problems)
 
 
 def _refuse(label: str, message: str, row: int | None = None) -> ValidationError:
@@ -393,6 +407,14 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
         names = book.sheetnames
         if sheet is None:
             sheet = names[0]
+            if book[sheet].sheet_state != "visible":
+                # the user sees another sheet when opening the file: never read this one silently
+                visible = [repr(n) for n in names if book[n].sheet_state == "visible"]
+                raise _refuse(
+                    label,
+                    f"the first sheet {sheet!r} is hidden in Excel: unhide it, or choose a "
+                    f"sheet (visible: {', '.join(visible) or 'none'})",
+                )
         elif sheet not in names:
             raise ValidationError(
                 [Problem(label, None, None, f"no sheet {sheet!r}; sheets: {', '.join(names)}")]
@@ -406,7 +428,8 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
                 [Problem(label, None, None, f"sheet {sheet!r} is a chart, not a table")]
             )
         _check_dimension(label, worksheet)
-        rows = _sheet_rows(label, worksheet)
+        rows, percent = _values(_sheet_rows(label, worksheet, values_only=False))
+        hidden_rows, hidden_columns, merged = _sheet_layout(data, worksheet._worksheet_path)
     finally:
         book.close()
     uncached = _uncached_formulas(data, sheet, rows)
@@ -417,16 +440,15 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
     while header and not header[-1]:
         header.pop()
     _check_header(label, header)
-    if uncached:
-        problems = ProblemCollector(label)
-        for r, c in uncached[:100]:
-            problems.add(
-                "the cell holds a formula without a saved result (the workbook was not saved "
-                "by a spreadsheet program): open and save it in Excel, or paste values",
-                r + 1,
-                header[c] if r > first and c < len(header) else None,
-            )
-        problems.raise_if_errors()
+    problems = ProblemCollector(label)
+    for r, c in uncached:
+        problems.add(
+            "the cell holds a formula without a saved result (the workbook was not saved "
+            "by a spreadsheet program): open and save it in Excel, or paste values",
+            r + 1,
+            header[c] if r > first and c < len(header) else None,
+        )
+    _check_layout(problems, rows, first, header, percent, hidden_rows, hidden_columns, merged)
     records, line_numbers = [], []
     for offset, row in enumerate(rows[first + 1 :]):
         values = list(row[: len(header)]) + [None] * (len(header) - len(row))
@@ -436,7 +458,132 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
         line_numbers.append(first + 2 + offset)
     frame = pd.DataFrame(records, columns=header, dtype=object)
     frame.index = pd.Index(line_numbers, name="line", dtype="int64")
+    try:
+        problems.raise_if_errors()
+    except ValidationError as err:
+        return RawTable(frame, label, problems=err.problems)
     return RawTable(frame, label)
+
+
+def _values(cell_rows: list[tuple]) -> tuple[list[tuple], list[tuple[int, int, float]]]:
+    """The cells' values, and the (row, column, value) of numbers shown as percentages."""
+    rows, percent = [], []
+    for r, row in enumerate(cell_rows):
+        values = tuple(cell.value for cell in row)
+        for c, value in enumerate(values):
+            if (
+                isinstance(value, int | float)
+                and not isinstance(value, bool)
+                and "%" in (row[c].number_format or "")
+            ):
+                percent.append((r, c, value))
+        rows.append(values)
+    return rows, percent
+
+
+_LAYOUT_TAG = re.compile(rb"<(?:\w+:)?(row|col|mergeCell)\b([^>]*)>")
+_ATTRIBUTE = re.compile(rb'([\w:]+)="([^"]*)"')
+
+
+def _sheet_layout(data: bytes, part_name: str) -> tuple[set[int], set[int], list[tuple]]:
+    """Hidden rows and columns (1-based) and merged ranges ``(min_col, min_row, max_col,
+    max_row, ref)`` of a sheet, read from its XML in 1 MB pieces (openpyxl's read-only mode
+    does not keep them)."""
+    import zipfile
+
+    from openpyxl.utils import range_boundaries
+
+    hidden_rows: set[int] = set()
+    hidden_columns: set[int] = set()
+    merged: list[tuple] = []
+    row = 0
+    with zipfile.ZipFile(_io.BytesIO(data)) as archive, archive.open(part_name) as part:
+        tail = b""
+        while True:
+            chunk = part.read(2**20)
+            text = tail + chunk
+            cut = text.rfind(b"<") if chunk else len(text)
+            text, tail = text[: max(cut, 0)], text[max(cut, 0) :]
+            for tag in _LAYOUT_TAG.finditer(text):
+                kind, attributes = tag.group(1), dict(_ATTRIBUTE.findall(tag.group(2)))
+                hidden = attributes.get(b"hidden") in (b"1", b"true")
+                if kind == b"row":
+                    row = int(attributes.get(b"r", row + 1))
+                    if hidden:
+                        hidden_rows.add(row)
+                elif kind == b"col" and hidden:
+                    low = int(attributes.get(b"min", 1))
+                    high = min(int(attributes.get(b"max", low)), MAX_COLUMNS)
+                    hidden_columns.update(range(low, high + 1))
+                elif kind == b"mergeCell" and b"ref" in attributes:
+                    ref = attributes[b"ref"].decode("ascii", "replace")
+                    try:
+                        merged.append((*range_boundaries(ref), ref))
+                    except (ValueError, TypeError):
+                        continue
+            if not chunk:
+                break
+    return hidden_rows, hidden_columns, merged
+
+
+def _check_layout(
+    problems: ProblemCollector,
+    rows: list[tuple],
+    first: int,
+    header: list[str],
+    percent: list[tuple[int, int, float]],
+    hidden_rows: set[int],
+    hidden_columns: set[int],
+    merged: list[tuple],
+) -> None:
+    """What the sheet shows that its values do not say: a number shown as a percentage,
+    values beyond the named columns, hidden rows and columns holding values, merged cells in
+    the table. Each is a problem: reading them as stored would change what the user sees."""
+    from openpyxl.utils import get_column_letter
+
+    width = len(header)
+    for r, c, value in percent:
+        if r > first and c < width:
+            shown = f"{value * 100:.10g}"
+            problems.add(
+                f"the cell is formatted as a percentage: it shows {shown}% but holds {value!r}; "
+                f"format the column as numbers and write the value you mean ({shown} or "
+                f"{value!r})",
+                r + 1,
+                header[c],
+            )
+    for r in range(first + 1, len(rows)):
+        beyond = [c for c in range(width, len(rows[r])) if not is_missing(rows[r][c])]
+        if beyond:
+            problems.add(
+                f"a value in column {get_column_letter(beyond[0] + 1)}, beyond the last named "
+                f"column ({get_column_letter(width)}): name the column or delete the value",
+                r + 1,
+            )
+    for c in sorted(hidden_columns):
+        if c <= width and any(
+            len(row) >= c and not is_missing(row[c - 1]) for row in rows[first + 1 :]
+        ):
+            problems.add(
+                "the column is hidden in Excel: unhide or delete it (what is read must be what "
+                "you see)",
+                column=header[c - 1] or None,
+            )
+    for r in sorted(hidden_rows):
+        if first < r <= len(rows) and any(not is_missing(v) for v in rows[r - 1]):
+            problems.add(
+                "the row is hidden in Excel (hidden or filtered out): unhide or delete it "
+                "(what is read must be what you see)",
+                r,
+            )
+    for min_col, min_row, _max_col, max_row, ref in merged:
+        if max_row > first + 1 and min_col <= width:
+            problems.add(
+                f"cells {ref} are merged: only {ref.split(':')[0]} holds the value, the others "
+                "read as empty; unmerge them and fill each cell",
+                min_row,
+                header[min_col - 1] or None,
+            )
 
 
 def _check_dimension(label: str, worksheet: Any) -> None:
@@ -562,7 +709,9 @@ def _read_parquet(label: str, data: bytes) -> RawTable:
         raise ValidationError(
             [Problem(label, None, None, f"not a readable Parquet file: {exc}")]
         ) from None
-    frame = frame.reset_index(drop=True)
+    # a named index (pandas writes one, e.g. adcode) is a column of the table, not dropped
+    named = any(name is not None for name in frame.index.names)
+    frame = frame.reset_index(drop=not named)
     frame.columns = [str(c).strip() for c in frame.columns]
     _check_header(label, list(frame.columns))
     frame.index = pd.Index(np.arange(len(frame)) + 2, name="line", dtype="int64")
@@ -615,4 +764,6 @@ def read_table(
     ValidationError
         Missing, empty, undecodable or damaged files, unnamed or repeated column names.
     """
-    return read(source, name, sheet).frame
+    raw = read(source, name, sheet)
+    raw.raise_problems()
+    return raw.frame

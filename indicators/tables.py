@@ -26,12 +26,14 @@ import numpy as np
 import pandas as pd
 
 from indicators.cells import (
+    EXACT_INTEGERS,
     MAX_MAGNITUDE,
     control_characters,
     group_flags,
     is_missing,
     normalise_adcode,
     normalise_adcodes,
+    parse_number,
     parse_numbers,
     parse_years,
 )
@@ -57,6 +59,7 @@ def load_framework(
         With every problem found (see :meth:`Framework.from_table`).
     """
     raw = read(source, name, sheet)
+    raw.raise_problems()
     frame = raw.frame
     return Framework.from_table(
         frame.reset_index(drop=True), source=raw.label, lines=list(frame.index)
@@ -72,6 +75,21 @@ def _numeric_column(
         if problems is None:
             return None
     elif pd.api.types.is_numeric_dtype(values.dtype):
+        if pd.api.types.is_integer_dtype(values.dtype):
+            # Parquet int64/uint64: whole numbers above 2**53 may not survive the float
+            as_float = values.to_numpy(dtype="float64", na_value=np.nan)
+            reasons = [
+                (position, parse_number(int(values.iloc[position]))[1])
+                for position in np.flatnonzero(np.abs(as_float) >= EXACT_INTEGERS)
+            ]
+            reasons = [(position, reason) for position, reason in reasons if reason]
+            if reasons:
+                if problems is None:
+                    return None
+                for position, reason in reasons:
+                    problems.add(reason, int(values.index[position]), column)
+                as_float[[position for position, _ in reasons]] = np.nan
+            return pd.Series(as_float, index=values.index, name=column)
         out = values.astype("float64")
         bad = np.abs(out.to_numpy()) > MAX_MAGNITUDE  # also infinities; NaN compares False
         if bad.any():
@@ -109,6 +127,7 @@ def data_from_raw(
     """
     frame = raw.frame
     problems = ProblemCollector(raw.label)
+    problems.extend(raw.problems)
     thousands = raw.delimiter != ";"  # with ';' files "1,5" style decimals are likely
     if len(frame) == 0:
         problems.add("the file has a header but no data rows")
@@ -255,6 +274,7 @@ def load_units(
     than 0/1 are errors.
     """
     raw = read(source, name, sheet)
+    raw.raise_problems()
     frame, label = raw.frame, raw.label
     problems = ProblemCollector(label)
     if "adcode" not in frame.columns:

@@ -311,3 +311,186 @@ def test_a_long_cycle_is_one_problem():
     assert len(cycle) == 1
     assert cycle[0].startswith("cyc.csv, row 5, column 'parent': cycle in the tree: c0 → c1 → c2")
     assert cycle[0].endswith("c998 → c999 → c0")
+
+
+# ------------------------------------------------------------------------------------------
+# 5. No silent changes: a value the reader cannot take literally is a problem row
+
+
+def _sheet(rows, edit=None):
+    def build(book):
+        ws = book.active
+        ws.title = "data"
+        for row in rows:
+            ws.append(row)
+        if edit:
+            edit(book, ws)
+
+    return xlsx(build)
+
+
+def test_xlsx_percent_formatted_cells_are_refused():
+    def percent(book, ws):
+        ws["B3"].number_format = "0%"
+
+    payload = _sheet([["adcode", "v"], ["u1", 12], ["u2", 0.12]], percent)
+    assert messages(lambda: ind.load_data(payload, name="p.xlsx")) == [
+        "p.xlsx, row 3, column 'v': the cell is formatted as a percentage: it shows 12% but "
+        "holds 0.12; format the column as numbers and write the value you mean (12 or 0.12)"
+    ]
+
+
+def test_xlsx_dates_are_not_ids_or_numbers():
+    import datetime as dt
+
+    payload = _sheet([["adcode", "v"], [dt.datetime(2020, 1, 2), 1], ["u2", dt.date(2021, 3, 4)]])
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    assert messages(lambda: ind.load_data(payload, framework, name="d.xlsx")) == [
+        "d.xlsx, row 2, column 'adcode': expected a unit id (text or a whole number), got the "
+        "date/time 2020-01-02 00:00:00",
+        "d.xlsx, row 3, column 'v': expected a number, got the date/time 2021-03-04 00:00:00",
+    ]
+
+
+def test_xlsx_booleans_are_not_numbers():
+    payload = _sheet([["adcode", "v"], ["u1", True], ["u2", 2]])
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    assert messages(lambda: ind.load_data(payload, framework, name="b.xlsx")) == [
+        "b.xlsx, row 2, column 'v': expected a number, got the boolean True"
+    ]
+
+
+def test_xlsx_cells_beyond_the_header_are_refused():
+    payload = _sheet([["adcode", "v"], ["u1", 1, None, "stray"], ["u2", 2]])
+    assert messages(lambda: read_table(payload, "s.xlsx")) == [
+        "s.xlsx, row 2: a value in column D, beyond the last named column (B): name the column "
+        "or delete the value"
+    ]
+
+
+def test_xlsx_with_a_wrong_dimension_is_read_in_full():
+    def shrink(book, ws):
+        pass
+
+    payload = _sheet([["adcode", "v"], ["u1", 1], ["u2", 2], ["u3", 3]])
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(payload)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            content = src.read(info)
+            if info.filename.startswith("xl/worksheets/"):
+                content = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:A2"', content)
+            dst.writestr(info, content)
+    frame = read_table(out.getvalue(), "w.xlsx")
+    assert list(frame.columns) == ["adcode", "v"] and frame["v"].tolist() == [1, 2, 3]
+
+
+def test_xlsx_hidden_first_sheet_is_refused_unless_named():
+    def hide(book, ws):
+        ws.sheet_state = "hidden"
+        book.create_sheet("shown").append(["adcode"])
+
+    payload = _sheet([["adcode", "v"], ["u1", 1]], hide)
+    assert messages(lambda: read_table(payload, "h.xlsx")) == [
+        "h.xlsx: the first sheet 'data' is hidden in Excel: unhide it, or choose a sheet "
+        "(visible: 'shown')"
+    ]
+    assert read_table(payload, "h.xlsx", sheet="data")["v"].tolist() == [1]
+
+
+def test_xlsx_hidden_rows_and_columns_with_values_are_refused():
+    def hide(book, ws):
+        ws.row_dimensions[3].hidden = True
+        ws.column_dimensions["C"].hidden = True
+        ws.row_dimensions[9].hidden = True  # empty: nothing unseen is read
+
+    payload = _sheet([["adcode", "v", "w"], ["u1", 1, 1], ["u2", 2, 2]], hide)
+    assert messages(lambda: read_table(payload, "h.xlsx")) == [
+        "h.xlsx, column 'w': the column is hidden in Excel: unhide or delete it (what is read "
+        "must be what you see)",
+        "h.xlsx, row 3: the row is hidden in Excel (hidden or filtered out): unhide or delete "
+        "it (what is read must be what you see)",
+    ]
+
+
+def test_xlsx_merged_cells_in_the_table_are_refused():
+    def merge(book, ws):
+        ws.merge_cells("B2:B3")
+
+    payload = _sheet([["adcode", "province"], ["u1", "Zhejiang"], ["u2", None]], merge)
+    assert messages(lambda: read_table(payload, "m.xlsx")) == [
+        "m.xlsx, row 2, column 'province': cells B2:B3 are merged: only B2 holds the value, "
+        "the others read as empty; unmerge them and fill each cell"
+    ]
+
+
+def _parquet(table: pa.Table) -> bytes:
+    buf = io.BytesIO()
+    pq.write_table(table, buf)
+    return buf.getvalue()
+
+
+def test_parquet_integers_a_float_cannot_hold_are_refused():
+    payload = _parquet(
+        pa.table({"adcode": ["a", "b"], "v": pa.array([2**53, 2**53 + 1], pa.int64())})
+    )
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    assert messages(lambda: ind.load_data(payload, framework, name="i.parquet")) == [
+        "i.parquet, row 3, column 'v': the whole number 9007199254740993 cannot be held "
+        "exactly in a float (exact up to 2**53 = 9007199254740992); it would read as "
+        "9007199254740992.0"
+    ]
+
+
+def test_csv_integers_a_float_cannot_hold_are_refused():
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    payload = b"adcode,v\na,9007199254740992\nb,9007199254740993\nc,1e16\n"
+    assert messages(lambda: ind.load_data(payload, framework, name="i.csv")) == [
+        "i.csv, row 3, column 'v': the whole number 9007199254740993 cannot be held exactly "
+        "in a float (exact up to 2**53 = 9007199254740992); it would read as "
+        "9007199254740992.0"
+    ]
+
+
+def test_parquet_decimals_are_read_when_exact_and_refused_when_not():
+    import decimal
+
+    values = [decimal.Decimal("1.50"), decimal.Decimal("12345678901234567890.12")]
+    payload = _parquet(
+        pa.table({"adcode": ["a", "b"], "v": pa.array(values, pa.decimal128(22, 2))})
+    )
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    assert messages(lambda: ind.load_data(payload, framework, name="d.parquet")) == [
+        "d.parquet, row 3, column 'v': the decimal 12345678901234567890.12 has more digits than "
+        "a float holds; it would read as 1.2345678901234567e+19"
+    ]
+    exact = _parquet(pa.table({"adcode": ["a"], "v": pa.array(values[:1], pa.decimal128(22, 2))}))
+    assert ind.load_data(exact, framework, name="d.parquet")["v"].tolist() == [1.5]
+
+
+def test_parquet_index_is_kept_as_a_column():
+    frame = pd.DataFrame({"v": [1.0, 2.0]}, index=pd.Index(["a", "b"], name="adcode"))
+    buf = io.BytesIO()
+    frame.to_parquet(buf)
+    assert ind.load_data(buf.getvalue(), name="x.parquet")["adcode"].tolist() == ["a", "b"]
+
+
+@pytest.mark.parametrize(
+    "cell", ["inf", "-Infinity", "∞", "ｉｎｆ", "1e999", "-nan", "+NaN", "nan%"]
+)
+def test_infinity_and_nan_spellings_are_refused(cell):
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    payload = f"adcode,v\na,1\nb,{cell}\n".encode()
+    found = problems(lambda: ind.load_data(payload, framework, name="n.csv"))
+    assert [(p.row, p.column) for p in found] == [(3, "v")]
+
+
+def test_thousands_commas_next_to_decimal_commas_are_ambiguous():
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    payload = b'adcode,v\na,"1,5"\nb,"1,234"\nc,2\n'
+    assert messages(lambda: ind.load_data(payload, framework, name="t.csv")) == [
+        "t.csv, row 2, column 'v': expected a number, got '1,5' (decimal comma? use a point: 1.5)",
+        "t.csv, row 3, column 'v': expected a number, got '1,234': ambiguous, as this column "
+        "also has decimal commas ('1,5'): write 1234 or 1.234",
+    ]
+    alone = b'adcode,v\na,"1,234"\nb,"12,345.5"\n'
+    assert ind.load_data(alone, framework, name="t.csv")["v"].tolist() == [1234.0, 12345.5]
