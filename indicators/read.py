@@ -8,8 +8,10 @@ contracts in :mod:`indicators.tables`). Every refusal is a
 it (header = row 1, first data row = row 2) and the column. Decisions (also in
 ``docs/METHODS.md``, section "Loading and export"):
 
-* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16 with BOM, else GB18030 (a superset of GBK and
-  GB2312). Delimiter: the one of ``,`` ``;`` tab that occurs most often in the header line.
+* CSV encodings: UTF-8, UTF-8 with BOM, UTF-16, and GB18030 (a superset of GBK and GB2312)
+  when the text reads as Chinese; anything else is refused, never guessed (see
+  :func:`sniff_encoding`). Delimiter: the one of ``,`` ``;`` tab that occurs most often in the
+  header line.
 * XLSX: the first sheet unless ``sheet=`` is given; when the workbook has several sheets the
   sheet used is logged and named in every problem (``data.xlsx (sheet 'cities')``).
 * Size: files over :data:`MAX_INPUT_BYTES` (100 MB; the dashboard's own upload limit is 20 MB)
@@ -182,10 +184,22 @@ def _kind(label: str, data: bytes) -> str:
 
 
 def sniff_encoding(data: bytes) -> str:
-    """Encoding of CSV bytes: BOM (UTF-8, UTF-16) first, then UTF-8, then GB18030.
+    """Encoding of CSV bytes, when it can be established with confidence.
 
-    GB18030 is a superset of GBK and GB2312, so files saved as "ANSI" by Chinese Excel decode.
-    UTF-16 without a BOM is recognised from its NUL bytes.
+    In order: a byte-order mark (UTF-8, UTF-16); UTF-16 without a BOM, recognised from its NUL
+    bytes, when it decodes to text without control characters; UTF-8 (text in other encodings
+    with letters beyond ASCII is practically never valid UTF-8); GB18030, a superset of GBK and
+    GB2312 (what Chinese Excel saves as "ANSI"), only when the decoded text reads as Chinese.
+    GB18030 decodes almost any byte string, so Latin-1, Windows-1252, Big5, Shift-JIS or
+    EUC-KR files would come out as plausible-looking nonsense; charset-normalizer's
+    detection (:func:`charset_normalizer.from_bytes`, which scores each candidate encoding by
+    how "messy" its decoded text is) decides: GB18030/GBK/GB2312 must be among its least messy
+    candidates. Short texts that several encodings decode equally cleanly are accepted.
+
+    Raises
+    ------
+    ValueError
+        With the reason, when the encoding cannot be established ("cannot tell the encoding").
     """
     if data.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -193,7 +207,16 @@ def sniff_encoding(data: bytes) -> str:
         return "utf-16"
     head = data[:4000]
     if head and head.count(b"\x00") > len(head) // 4:
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        encoding = "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = "\x00"
+        if _NOT_TEXT.search(text):
+            raise ValueError(
+                "it has NUL bytes like UTF-16 text but does not decode to text"
+            ) from None
+        return encoding
     try:
         data.decode("utf-8")
         return "utf-8"
@@ -201,9 +224,23 @@ def sniff_encoding(data: bytes) -> str:
         pass
     try:
         data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise ValueError(
+            f"cannot decode it as UTF-8, UTF-16 or GBK/GB18030 (byte {exc.start})"
+        ) from None
+    from charset_normalizer import from_bytes
+
+    matches = list(from_bytes(data))
+    least = min((m.chaos for m in matches), default=None)
+    chinese = [m for m in matches if m.encoding in ("gb18030", "gbk", "gb2312")]
+    if chinese and min(m.chaos for m in chinese) <= least:
         return "gb18030"
-    except UnicodeDecodeError:
-        raise ValueError("not UTF-8, UTF-16 or GBK/GB18030 text") from None
+    guess = f" (it may be {matches[0].encoding})" if matches else ""
+    raise ValueError(f"it is not UTF-8, and as GBK/GB18030 it does not read as Chinese text{guess}")
+
+
+# C0 controls other than tab and line breaks: never in a text file
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 def _read_csv(label: str, data: bytes) -> RawTable:
@@ -211,8 +248,8 @@ def _read_csv(label: str, data: bytes) -> RawTable:
         encoding = sniff_encoding(data)
         text = data.decode(encoding)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ValidationError(
-            [Problem(label, None, None, f"cannot decode the file: {exc}; save it as UTF-8")]
+        raise _refuse(
+            label, f"cannot tell the encoding of the file: {exc}; save it as UTF-8"
         ) from None
     text = text.lstrip("\ufeff")
     # the csv module ends lines at \r and \n only (str.splitlines also splits at \v, \f, ...)

@@ -494,3 +494,47 @@ def test_thousands_commas_next_to_decimal_commas_are_ambiguous():
     ]
     alone = b'adcode,v\na,"1,234"\nb,"12,345.5"\n'
     assert ind.load_data(alone, framework, name="t.csv")["v"].tolist() == [1234.0, 12345.5]
+
+
+# ------------------------------------------------------------------------------------------
+# 6. Encodings: UTF-8/UTF-16 or Chinese GBK/GB18030 read with confidence, nothing else guessed
+
+FOREIGN = {
+    "latin-1": "adcode,name,region,value\n1,München,Bayern,1.5\n2,Málaga,Andalucía,2\n",
+    "cp1252": "adcode,name,note\n1,Café “Zoë”,€5 – ok\n2,Ørsted,naïve\n",
+    "big5": "adcode,name,value\n1,臺北市,1\n2,新北市,2\n3,桃園市,3\n4,臺中市,4\n5,臺南市,5\n",
+    "shift_jis": "adcode,name,value\n1,東京都,1\n2,大阪府,2\n3,京都府,3\n4,北海道,4\n5,カナガワ,5\n",
+    "euc-kr": "adcode,name,value\n1,서울특별시,1\n2,부산광역시,2\n3,대구광역시,3\n",
+}
+
+
+@pytest.mark.parametrize("encoding", sorted(FOREIGN))
+def test_text_in_other_encodings_is_refused_not_garbled(encoding):
+    payload = FOREIGN[encoding].encode(encoding)
+    found = messages(lambda: read_table(payload, "e.csv"))
+    assert len(found) == 1
+    assert found[0].startswith("e.csv: cannot tell the encoding of the file")
+    assert found[0].endswith("save it as UTF-8")
+
+
+CHINESE = {
+    "cities": "adcode,name_zh,province_zh,value\n310000,上海市,上海市,1\n320100,南京市,江苏省,2\n"
+    "330100,杭州市,浙江省,3\n341600,亳州市,安徽省,4\n",
+    "names outside GB2312": "adcode,name\n1,张喆\n2,王堃\n3,李昇\n",
+    "short": "adcode,name\n1,上海\n",
+}
+
+
+@pytest.mark.parametrize("sample", sorted(CHINESE))
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030"])
+def test_chinese_gbk_files_still_read(sample, encoding):
+    frame = read_table(CHINESE[sample].encode(encoding), "c.csv")
+    expected = read_table(CHINESE[sample].encode("utf-8"), "c.csv")
+    pd.testing.assert_frame_equal(frame, expected)
+
+
+def test_utf16_without_bom_must_look_like_text():
+    assert read_table("adcode,v\n1,2\n".encode("utf-16-le"), "u.csv")["v"].tolist() == ["2"]
+    binary = bytes(range(256)) * 4 + b"\x00" * 2000
+    found = messages(lambda: read_table(binary, "b.csv"))
+    assert len(found) == 1 and "cannot tell the encoding" in found[0]
