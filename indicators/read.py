@@ -261,7 +261,7 @@ def _read_csv(label: str, data: bytes) -> RawTable:
     if n_lines > MAX_ROWS:
         raise _refuse(label, f"the file has {n_lines:,} lines; the limit is {MAX_ROWS:,} rows")
     lines = text_lf.split("\n")
-    header = next((line for line in lines if line.strip()), None)
+    header = next((line for line in lines if line.strip() and not _comment(line)), None)
     if header is None:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
     delimiter = max(_DELIMITERS, key=header.count)
@@ -297,11 +297,13 @@ def _csv_with_csv_module(label: str, text: str, delimiter: str) -> pd.DataFrame:
             rows.append(row)
     except csv.Error as exc:  # e.g. a cell longer than csv.field_size_limit() (128 kB)
         raise _refuse(label, f"cannot read the CSV: {exc}", reader.line_num or None) from None
-    header_line = 1 + next((i for i, r in enumerate(rows) if any(c.strip() for c in r)), -1)
+    header_line = 1 + next(
+        (i for i, r in enumerate(rows) if any(c.strip() for c in r) and not _comment(r[0])), -1
+    )
     if header_line == 0:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
     names = [c.strip() for c in rows[header_line - 1]]
-    _check_header(label, names)
+    _check_header(label, names, header_line)
     body = rows[header_line:]
     records, line_numbers = [], []
     problems = ProblemCollector(label)
@@ -352,7 +354,7 @@ def _csv_without_quotes(
     limit = csv.field_size_limit()
     blank_chars = _WHITESPACE + delimiter
     blank = [not line.strip(blank_chars) for line in lines]
-    header_index = next((i for i, b in enumerate(blank) if not b), None)
+    header_index = next((i for i, b in enumerate(blank) if not b and not _comment(lines[i])), None)
     if header_index is None:
         return None
     kept = [i for i in range(header_index + 1, len(lines)) if not blank[i]]
@@ -367,7 +369,7 @@ def _csv_without_quotes(
         )
     _check_cells(label, len(kept), width)
     names = [c.strip() for c in lines[header_index].split(delimiter)]
-    _check_header(label, names)
+    _check_header(label, names, header_index + 1)
     index = pd.Index([i + 1 for i in kept], name="line", dtype="int64")
     if not kept:
         return pd.DataFrame({name: pd.Series([], dtype="str") for name in names}, index=index)
@@ -395,17 +397,23 @@ def _csv_without_quotes(
     return pd.DataFrame(columns, index=index)
 
 
-def _check_header(label: str, names: Sequence[str]) -> None:
+def _comment(line: str) -> bool:
+    """A line before the header starting with ``#`` is a comment (exporters write them)."""
+    return line.lstrip().startswith("#")
+
+
+def _check_header(label: str, names: Sequence[str], row: int = 1) -> None:
+    """Every column named, once, without control characters; ``row`` is the header's row."""
     problems = ProblemCollector(label)
     seen: set[str] = set()
     for position, name in enumerate(names, start=1):
         bad = control_character(name)
         if not name:
-            problems.add(f"column {position} of the header has no name", 1)
+            problems.add(f"column {position} of the header has no name", row)
         elif bad is not None:
-            problems.add(f"column name {name!r} {bad}", 1)
+            problems.add(f"column name {name!r} {bad}", row)
         elif name in seen:
-            problems.add(f"column name {name!r} appears more than once in the header", 1, name)
+            problems.add(f"column name {name!r} appears more than once in the header", row, name)
         seen.add(name)
     problems.raise_if_errors()
 
@@ -476,7 +484,7 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
     header = [("" if is_missing(v) else str(v).strip()) for v in rows[first]]
     while header and not header[-1]:
         header.pop()
-    _check_header(label, header)
+    _check_header(label, header, first + 1)
     problems = ProblemCollector(label)
     for r, c in uncached:
         problems.add(

@@ -17,7 +17,7 @@ def _outcome(parse):
         return None, [str(p) for p in err.problems]
 
 
-field = st.text(alphabet="ab1.-, ;\t\u3000\u00a0x", max_size=4)
+field = st.text(alphabet="ab1.-, ;#\t\u3000\u00a0x", max_size=4)
 line = st.lists(field, min_size=0, max_size=4).map(lambda cells: ",".join(cells))
 texts = st.lists(line, min_size=1, max_size=8).flatmap(
     lambda lines: st.sampled_from(["\n", "\r\n", "\r"]).map(lambda end: end.join(lines))

@@ -538,3 +538,33 @@ def test_utf16_without_bom_must_look_like_text():
     binary = bytes(range(256)) * 4 + b"\x00" * 2000
     found = messages(lambda: read_table(binary, "b.csv"))
     assert len(found) == 1 and "cannot tell the encoding" in found[0]
+
+
+# ------------------------------------------------------------------------------------------
+# 7. Row numbers when the header is not on the first line
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_csv_header_after_blank_and_comment_lines(quoted):
+    cell = '"x"' if quoted else "x"
+    payload = f"# exported from the census\n\n,,\nadcode,v,v\n1,{cell},3\n".encode()
+    assert messages(lambda: read_table(payload, "c.csv")) == [
+        "c.csv, row 4, column 'v': column name 'v' appears more than once in the header"
+    ]
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    fixed = payload.replace(b"adcode,v,v", b"adcode,v,w")
+    assert messages(lambda: ind.load_data(fixed, framework, name="c.csv")) == [
+        "c.csv, row 5, column 'v': expected a number, got 'x'"
+    ]
+
+
+def test_xlsx_header_further_down():
+    payload = _sheet([[], [None], ["adcode", "v", None, "w"], ["u1", "x", None, 1]])
+    assert messages(lambda: read_table(payload, "x.xlsx")) == [
+        "x.xlsx, row 3: column 3 of the header has no name"
+    ]
+    framework = ind.load_framework(FRAMEWORK_V, "f.csv")
+    payload = _sheet([[], [None], ["adcode", "v"], ["u1", "x"]])
+    assert messages(lambda: ind.load_data(payload, framework, name="x.xlsx")) == [
+        "x.xlsx, row 4, column 'v': expected a number, got 'x'"
+    ]
