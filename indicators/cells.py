@@ -27,6 +27,7 @@ __all__ = [
     "parse_number",
     "parse_year",
     "normalise_adcode",
+    "normalise_identifier",
     "parse_direction",
     "group_flags",
     "control_character",
@@ -101,6 +102,20 @@ def is_missing(value: object) -> bool:
     if isinstance(value, str):
         return value.strip().lower() in MISSING_TOKENS
     return False
+
+
+def normalise_identifier(text: str) -> str:
+    """An identifier (unit id, code, column name) in the one form it is compared in.
+
+    Unicode NFKC (full-width ``ｘ１`` → ``x1``, composed and decomposed accents alike), without
+    invisible format characters (category Cf: zero-width spaces and joiners, byte-order marks,
+    direction marks), stripped. Two ids that look the same are then the same id; look-alikes
+    from different scripts (Latin ``a``, Cyrillic ``а``) stay different.
+    """
+    text = unicodedata.normalize("NFKC", text)
+    if not text.isascii():
+        text = "".join(c for c in text if unicodedata.category(c) != "Cf")
+    return text.strip()
 
 
 def control_character(text: str, *, free_text: bool = False) -> str | None:
@@ -226,8 +241,9 @@ def parse_year(value: object) -> tuple[int | None, str | None]:
 def normalise_adcode(value: object) -> tuple[str | None, str | None]:
     """A unit id as text: stripped, leading zeros kept, ``110000.0`` → ``"110000"``.
 
-    Accepted: text (kept as written apart from surrounding white space; ``"110000.0"`` and
-    ``"110000.00"`` lose the zero fraction, as spreadsheets add it), integers, and floats that
+    Accepted: text (as :func:`normalise_identifier` writes it: NFKC, without invisible
+    format characters, stripped; ``"110000.0"`` and ``"110000.00"`` lose the zero fraction,
+    as spreadsheets add it), integers, and floats that
     are whole numbers below 2**53 (exact in a float). Returns ``(id, None)``, ``(None, None)``
     when missing, ``(None, reason)`` when unusable (a boolean, a number with a fraction, a
     float too large to be exact, a control character: see :func:`control_character`).
@@ -247,7 +263,9 @@ def normalise_adcode(value: object) -> tuple[str | None, str | None]:
     if not isinstance(value, str):
         shown = f"the date/time {value}" if isinstance(value, _DATE_TYPES) else repr(value)
         return None, f"expected a unit id (text or a whole number), got {shown}"
-    text = value.strip()
+    text = normalise_identifier(value)
+    if is_missing(text):  # e.g. only invisible characters
+        return None, None
     bad = control_character(text)
     if bad is not None:
         return None, f"unit id {value!r} {bad}"

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from indicators.cells import control_character, is_missing, parse_direction, parse_number
+from indicators.cells import (
+    control_character,
+    is_missing,
+    normalise_identifier,
+    parse_direction,
+    parse_number,
+)
 from indicators.validate import ProblemCollector
 
 __all__ = ["Framework", "FRAMEWORK_COLUMNS", "RESERVED_CODES"]
@@ -152,7 +158,7 @@ class Framework:
         lines_by_code: dict[str, list[int]] = {}
         for pos, raw in enumerate(df.to_dict("records")):
             line = line_of[pos]
-            code = _text(raw.get("code"))
+            code = normalise_identifier(_text(raw.get("code")))
             if not code:
                 problems.add("code is empty", line, "code")
                 continue
@@ -167,7 +173,7 @@ class Framework:
                     line,
                     "code",
                 )
-            parent = _text(raw.get("parent"))
+            parent = normalise_identifier(_text(raw.get("parent")))
             bad = control_character(parent)
             if bad is not None:
                 problems.add(f"parent {parent!r} {bad}", line, "parent")

@@ -34,7 +34,7 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from indicators.cells import control_character, is_missing
+from indicators.cells import control_character, is_missing, normalise_identifier
 from indicators.validate import Problem, ProblemCollector, ValidationError
 
 __all__ = [
@@ -302,7 +302,7 @@ def _csv_with_csv_module(label: str, text: str, delimiter: str) -> pd.DataFrame:
     )
     if header_line == 0:
         raise ValidationError([Problem(label, None, None, "the file is empty")])
-    names = [c.strip() for c in rows[header_line - 1]]
+    names = [normalise_identifier(c) for c in rows[header_line - 1]]
     _check_header(label, names, header_line)
     body = rows[header_line:]
     records, line_numbers = [], []
@@ -368,7 +368,7 @@ def _csv_without_quotes(
             header_index + 1,
         )
     _check_cells(label, len(kept), width)
-    names = [c.strip() for c in lines[header_index].split(delimiter)]
+    names = [normalise_identifier(c) for c in lines[header_index].split(delimiter)]
     _check_header(label, names, header_index + 1)
     index = pd.Index([i + 1 for i in kept], name="line", dtype="int64")
     if not kept:
@@ -481,7 +481,7 @@ def _read_xlsx(label: str, data: bytes, sheet: str | None) -> RawTable:
     first = next((i for i, r in enumerate(rows) if any(not is_missing(v) for v in r)), None)
     if first is None:
         raise ValidationError([Problem(label, None, None, "the sheet is empty")])
-    header = [("" if is_missing(v) else str(v).strip()) for v in rows[first]]
+    header = [("" if is_missing(v) else normalise_identifier(str(v))) for v in rows[first]]
     while header and not header[-1]:
         header.pop()
     _check_header(label, header, first + 1)
@@ -757,7 +757,7 @@ def _read_parquet(label: str, data: bytes) -> RawTable:
     # a named index (pandas writes one, e.g. adcode) is a column of the table, not dropped
     named = any(name is not None for name in frame.index.names)
     frame = frame.reset_index(drop=not named)
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame.columns = [normalise_identifier(str(c)) for c in frame.columns]
     _check_header(label, list(frame.columns))
     frame.index = pd.Index(np.arange(len(frame)) + 2, name="line", dtype="int64")
     return RawTable(frame, label)

@@ -568,3 +568,46 @@ def test_xlsx_header_further_down():
     assert messages(lambda: ind.load_data(payload, framework, name="x.xlsx")) == [
         "x.xlsx, row 4, column 'v': expected a number, got 'x'"
     ]
+
+
+# ------------------------------------------------------------------------------------------
+# 8. Look-alike identifiers: one unit, one code, one column, however they are written
+
+LOOK_ALIKES = [
+    ("110000", "１１００００"),  # full-width digits
+    ("AB", "A\u200bB"),  # zero-width space
+    ("Café", "Cafe\u0301"),  # NFC and NFD
+    ("u1", "\ufeffu1"),  # a byte-order mark inside the text
+]
+
+
+@pytest.mark.parametrize(("plain", "alike"), LOOK_ALIKES)
+def test_look_alike_unit_ids_are_duplicates(plain, alike):
+    payload = f"adcode,year,x\n{plain},2020,1\n{alike},2020,2\n".encode()
+    assert messages(lambda: ind.load_data(payload, name="d.csv")) == [
+        f"d.csv, row 3, column 'adcode': duplicate row for unit {plain!r} and year 2020 (first "
+        "on row 2)"
+    ]
+    units = f"adcode,name_zh\n{plain},a\n{alike},b\n".encode()
+    assert messages(lambda: ind.load_units(units, "u.csv")) == [
+        f"u.csv, row 3, column 'adcode': duplicate adcode {plain!r} (first on row 2)"
+    ]
+
+
+def test_look_alike_codes_and_columns_are_one():
+    payload = "code,parent,level,direction\nR,,2,\nx1,R,1,1\nｘ１,R,1,1\nx2,Ｒ\u200b,1,-1\n".encode()
+    assert messages(lambda: ind.load_framework(payload, "f.csv")) == [
+        "f.csv, row 4, column 'code': duplicate code 'x1' (first defined on row 3)"
+    ]
+    framework = ind.load_framework(payload.replace("ｘ１,R,1,1\n".encode(), b""), "f.csv")
+    assert framework.children("R") == ("x1", "x2")
+    data = "adcode,ｘ１,x2\u200b\nu,1,2\nw,2,1\n".encode()
+    assert list(ind.load_data(data, framework, name="d.csv").columns) == [
+        "adcode",
+        "year",
+        "x1",
+        "x2",
+    ]
+    assert messages(lambda: read_table("adcode,x1,ｘ１\n".encode(), "h.csv")) == [
+        "h.csv, row 1, column 'x1': column name 'x1' appears more than once in the header"
+    ]
