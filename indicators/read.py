@@ -12,11 +12,18 @@ it (header = row 1, first data row = row 2) and the column. Decisions (also in
   when the text reads as Chinese; anything else is refused, never guessed (see
   :func:`sniff_encoding`). Delimiter: the one of ``,`` ``;`` tab that occurs most often in the
   header line.
-* XLSX: the first sheet unless ``sheet=`` is given; when the workbook has several sheets the
-  sheet used is logged and named in every problem (``data.xlsx (sheet 'cities')``).
-* Size: files over :data:`MAX_INPUT_BYTES` (100 MB; the dashboard's own upload limit is 20 MB)
-  and XLSX workbooks whose contents expand to more than :data:`MAX_XLSX_EXPANDED_BYTES`
-  (500 MB, a "zip bomb") are refused with a ``ValidationError`` before parsing.
+  Lines starting with ``#`` before the header are comments. Column names are compared as
+  :func:`~indicators.cells.normalise_identifier` writes them.
+* XLSX: the first sheet unless ``sheet=`` is given (a hidden first sheet is refused); when the
+  workbook has several sheets the sheet used is logged and named in every problem
+  (``data.xlsx (sheet 'cities')``). What the sheet shows but its values do not say (formulas
+  without a saved result, percentages, hidden rows and columns, merged cells, values beyond
+  the named columns) is reported in :attr:`RawTable.problems`.
+* Size: files over :data:`MAX_INPUT_BYTES` (100 MB; the dashboard's own upload limit is 20 MB),
+  XLSX workbooks and Parquet files whose contents expand to more than
+  :data:`MAX_XLSX_EXPANDED_BYTES` (500 MB, a "zip bomb"), and tables over :data:`MAX_ROWS`,
+  :data:`MAX_COLUMNS` or :data:`MAX_CELLS` are refused before they are parsed (from a path's
+  size, a sheet's declared size, Parquet metadata, the line count) and again while reading.
 """
 
 from __future__ import annotations
