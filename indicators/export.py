@@ -20,7 +20,6 @@ Decisions (also in ``docs/METHODS.md``, section "Loading and export"):
 
 from __future__ import annotations
 
-import codecs
 import datetime as _dt
 import io as _io
 import json
@@ -171,6 +170,8 @@ def _csv_bytes_arrow(frame: pd.DataFrame) -> bytes | None:
     only floats both write without an exponent are taken from Arrow (with ``.0`` added to whole
     numbers); the rest are formatted by numpy as before.
     """
+    import codecs
+
     import pyarrow as pa
     import pyarrow.compute as pc
 
