@@ -16,7 +16,7 @@ st.title(t("page_data", lang))
 st.caption(f"{t('data_source', lang)}: {md(ctx.dataset.label(lang))}")
 
 # 2. Tables
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
 raw_tab, computed_tab = st.tabs([t("raw_table", lang), t("computed_table", lang)])
 with raw_tab:
     st.dataframe(views.with_names(result.raw, names, lang), hide_index=True, width="stretch")
@@ -33,7 +33,7 @@ for column, fmt, mime in (
     (cols[1], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (cols[2], "parquet", "application/octet-stream"),
 ):
-    payload = loaders.export_bytes(ctx.dataset, ctx.config, ctx.members, fmt)
+    payload = loaders.export_bytes(result, fmt)
     column.download_button(
         f"{t('download', lang)} {fmt.upper()}",
         payload,

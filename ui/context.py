@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from indicators import Config, ValidationError
+from indicators import Build, Config, ValidationError
+from indicators.methods import METHODS
 from ui import loaders, state
 from ui.i18n import LANGS, t
-from ui.labels import method_label
 from ui.safe import md
 from ui.views import names_map
 
@@ -25,18 +25,30 @@ _CTX = "_context"
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs to know about the current view."""
+    """What a page needs to know about the current view: the language, the selections, the
+    dataset (names, notes, boundaries) and the build every page computes from."""
 
     lang: str
     selections: dict
     dataset: loaders.Dataset
     options: state.Options
-    members: tuple[str, ...]
-    config: Config
+    build: Build
 
     @property
     def year(self) -> int:
         return int(self.selections["year"])
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return self.build.members
+
+    @property
+    def config(self) -> Config:
+        return self.build.config
+
+    def build_with(self, config: Config) -> Build:
+        """This view's data and peer group under another config (e.g. the default one)."""
+        return loaders.build(self.dataset, self.build.members, config)
 
 
 def current() -> Context:
@@ -87,9 +99,36 @@ def setup() -> Context:
         members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
     _write_link(selections, options)
-    ctx = Context(lang, selections, dataset, options, members, config)
+    try:
+        build = loaders.build(dataset, members, config)
+    except ValidationError as err:  # refused before any page renders, with the reason
+        _refused(err, lang)
+        st.stop()
+    ctx = Context(lang, selections, dataset, options, build)
     st.session_state[_CTX] = ctx
     return ctx
+
+
+def _refused(err: ValidationError, lang: str) -> None:
+    """Say why the chosen build cannot be computed, in the page's language, and how to fix
+    it (a rule of ``indicators.config.RULES`` has its own explanation and a one-click fix)."""
+    st.title(t("build_refused_title", lang))
+    st.error(t("build_refused", lang), icon=":material/block:")
+    for problem in err.problems:
+        key = f"refused_{problem.column}"  # our own words; a message may quote user codes
+        st.markdown(f"- {t(key, lang) if key in _REFUSAL_KEYS else md(problem.message)}")
+    columns = {p.column for p in err.problems}
+    if "aggregate" in columns and st.session_state.get("norm") == "zscore":
+        left, right = st.columns(2)
+        left.button(t("fix_use_minmax", lang), on_click=_set, args=("norm", "minmax"))
+        right.button(t("fix_use_arithmetic", lang), on_click=_set, args=("agg", "arithmetic"))
+
+
+_REFUSAL_KEYS = ("refused_aggregate", "refused_impute", "refused_weight_overrides")
+
+
+def _set(key: str, value: object) -> None:
+    st.session_state[key] = value
 
 
 def _init_from_link(options: state.Options, link: bool) -> None:
@@ -171,21 +210,16 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             required=True,
         )
     with sb.expander(t("methods", lang), icon=":material/functions:"):
-        for key, label in (
-            ("norm", "normalise"),
-            ("wt", "weights"),
-            ("agg", "aggregate"),
-            ("treat", "treat"),
-            ("imp", "impute"),
-        ):
+        for param in state.METHOD_PARAMS:  # declared once, in indicators.config.PARAMETERS
+            registry = METHODS[param.step]
             _bound(
                 st.selectbox,
-                key,
-                t(label, lang),
-                options.choices(key),
-                lambda m: method_label(m, lang),
+                param.url,
+                param.label[1] if lang == "en" else param.label[0],
+                options.choices(param.url),
+                lambda m, registry=registry: registry[m].label(lang),
                 lang,
-                options.default(key),
+                options.default(param.url),
             )
     sb.caption(f"{t('data_source', lang)}: {md(dataset.label(lang))}")
     sb.caption(t("share_link", lang))

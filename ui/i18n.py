@@ -54,6 +54,32 @@ STRINGS: dict[str, tuple[str, str]] = {
         "链接参数 {key}={value} 无效，已使用默认值 {default}。",
         "Link parameter {key}={value} is not valid; using the default {default}.",
     ),
+    "build_refused_title": ("无法计算", "Cannot compute"),
+    "build_refused": (
+        "所选方法组合无法计算，原因如下。请在侧边栏“方法”中更换选择。",
+        "The chosen combination of methods cannot be computed, for the reasons below. Change the "
+        "choice under “Methods” in the sidebar.",
+    ),
+    "refused_aggregate": (
+        "几何平均和调和平均要求标准化后的值非负，而 Z 分数约有一半为负值。请改用最小-最大、百分位、排序、"
+        "目标值或距前沿距离标准化，或改用加权算术平均。",
+        "Geometric and harmonic means need non-negative normalised values, but about half of all "
+        "z-scores are negative. Use min–max, percentile rank, rank, goalposts or distance to "
+        "frontier normalisation, or the weighted arithmetic mean.",
+    ),
+    "refused_impute": (
+        "按省份填补需要每个单位所属的省份，当前数据没有省份信息。请上传带 province_zh 列的单位表，或选择其他填补方法。",
+        "Group (province) imputation needs each unit's province, which the current data do not "
+        "have. Upload a units file with a province_zh column, or choose another imputation.",
+    ),
+    "refused_weight_overrides": (
+        "同一上级下的所有权重都为 0，无法汇总。请至少给一项大于 0 的权重。",
+        "Every weight under one parent is 0, so nothing can be aggregated. Give at least one a "
+        "weight above 0.",
+    ),
+    "no_intervals": ("未给出排名区间：{reason}", "No rank intervals: {reason}"),
+    "fix_use_minmax": ("改用最小-最大标准化", "Use min–max normalisation"),
+    "fix_use_arithmetic": ("改用加权算术平均", "Use the weighted arithmetic mean"),
     "unknown_param": ("已忽略未知的链接参数：{keys}。", "Ignored unknown link parameters: {keys}."),
     "group_too_small": (
         "比较范围至少需要 2 个城市，已改用默认范围。",
