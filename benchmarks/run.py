@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indicators import (  # noqa: E402
+    Build,
     Config,
     Framework,
     default_paths,
@@ -119,25 +120,27 @@ def main(argv: list[str] | None = None) -> int:
     benchmarks = [
         (
             "pipeline_all_cities",
-            lambda: run_pipeline(data, framework, Config()),
+            lambda: run_pipeline(Build.create(data, framework, Config())),
             20,
             0.1,
         ),
         (
             "uncertainty_1000_yrd27",
-            lambda: uncertainty(data, framework, Config(), n=1000, seed=0, units=yrd27),
+            lambda: uncertainty(
+                Build.create(data, framework, Config(), members=yrd27), n=1000, seed=0
+            ),
             5,
             2.0,
         ),
         (
             "uncertainty_1000_all_cities",
-            lambda: uncertainty(data, framework, Config(), n=1000, seed=0),
+            lambda: uncertainty(Build.create(data, framework, Config()), n=1000, seed=0),
             3,
             15.0,
         ),
         (
             "pipeline_synthetic_3000x50x5",
-            lambda: run_pipeline(panel, panel_framework, Config()),
+            lambda: run_pipeline(Build.create(panel, panel_framework, Config())),
             5,
             1.0,
         ),

@@ -179,7 +179,7 @@ def _payload_result():
     data = pd.read_csv(io.BytesIO(DATA), dtype={"adcode": str})
     data["adcode"] = ["=HYPERLINK(1)", "+1", "-cmd", "@SUM(A1)"]
     data = ind.load_data(data.to_csv(index=False).encode(), framework, name="d.csv")
-    return ind.run_pipeline(data, framework, ind.Config())
+    return ind.run_pipeline(ind.Build.create(data, framework, ind.Config()))
 
 
 def _xlsx_cells(payload: bytes) -> list:
@@ -216,18 +216,17 @@ def test_downloads_reproduce_the_screen_exactly():
     selections = options.default_selections()
     members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
-    scores = loaders.result(dataset, config, members).scores
+    result = loaders.result(loaders.build(dataset, members, config))
+    scores = result.scores
     expected = scores.reset_index(drop=True)
 
-    csv = pd.read_csv(
-        io.BytesIO(loaders.export_bytes(dataset, config, members, "csv")), dtype={"adcode": str}
-    )
+    csv = pd.read_csv(io.BytesIO(loaders.export_bytes(result, "csv")), dtype={"adcode": str})
     xlsx = pd.read_excel(
-        io.BytesIO(loaders.export_bytes(dataset, config, members, "xlsx")),
+        io.BytesIO(loaders.export_bytes(result, "xlsx")),
         sheet_name="results",
         dtype={"adcode": str},
     )
-    parquet = pd.read_parquet(io.BytesIO(loaders.export_bytes(dataset, config, members, "parquet")))
+    parquet = pd.read_parquet(io.BytesIO(loaders.export_bytes(result, "parquet")))
     for name, got in (("csv", csv), ("xlsx", xlsx), ("parquet", parquet)):
         assert list(got.columns) == list(expected.columns), name
         assert got["adcode"].astype(str).tolist() == expected["adcode"].tolist(), name
