@@ -118,12 +118,11 @@ class Tree:
     def removed_with(self, indicator: str) -> tuple[str, ...]:
         """Codes that disappear when ``indicator`` is dropped: itself and every aggregate left
         without an indicator (framework order)."""
-        alone = self._alone()
-        return tuple(c for c in self.codes if alone[self.index[c]] == indicator)
+        return self._removed().get(indicator, ())
 
-    def _alone(self) -> list:
-        """Per code: its only indicator if exactly one lies below it, else None."""
-        cached = self.__dict__.get("_alone_cache")
+    def _removed(self) -> dict[str, tuple[str, ...]]:
+        """:meth:`removed_with` of every indicator, computed once per tree."""
+        cached = self.__dict__.get("_removed_cache")
         if cached is None:
             below: list[set] = [set() for _ in self.codes]
             for c in self.indicators:
@@ -131,8 +130,12 @@ class Tree:
                 while node is not None:
                     below[self.index[node]].add(c)
                     node = self.parent_of[self.index[node]]
-            cached = [next(iter(b)) if len(b) == 1 else None for b in below]
-            object.__setattr__(self, "_alone_cache", cached)
+            cached = {c: [] for c in self.indicators}
+            for code, under in zip(self.codes, below, strict=True):
+                if len(under) == 1:
+                    cached[next(iter(under))].append(code)
+            cached = {c: tuple(v) for c, v in cached.items()}
+            object.__setattr__(self, "_removed_cache", cached)
         return cached
 
     def without(self, removed: set[str] | tuple[str, ...]) -> Tree:
@@ -262,6 +265,7 @@ def aggregate_tree(
     *,
     min_coverage: float = 0.5,
     return_coverage: bool = False,
+    columns: Sequence[int] | None = None,
 ):
     """Fill every aggregate of the tree from normalised indicators (building block).
 
@@ -271,32 +275,54 @@ def aggregate_tree(
     tree : Tree
     weights : level -> (..., k) child weights (normalised within parents, as returned by
         :meth:`Tree.framework_weights`); default = framework weights. Batch dimensions
-        broadcast against those of ``normalised``.
+        broadcast against those of ``normalised``: a Monte Carlo passes one (n, p) matrix and
+        (draws, k) weights, and the indicators are never copied per draw.
     method : aggregation name, or level -> name.
     min_coverage : see :func:`~indicators.methods.aggregate.aggregate_matrix`.
+    columns : only these columns of ``V`` (e.g. the root's) are returned.
 
     Returns
     -------
-    V or (V, shares) : (..., n, len(tree.codes)) values of every code; ``shares`` maps a
-    level to the (..., n, m) present share of its parents.
+    V or (V, shares) : (..., n, len(tree.codes)) values of every code (or of ``columns``);
+    ``shares`` maps a level to the (..., n, m) present share of its parents.
     """
     N = np.asarray(normalised, dtype=float)
     weights = tree.framework_weights() if weights is None else weights
     batch = np.broadcast_shapes(N.shape[:-2], *(np.asarray(w).shape[:-1] for w in weights.values()))
-    V = np.full(batch + (N.shape[-2], len(tree.codes)), np.nan)
-    V[..., tree.ind_cols] = N
+    n = N.shape[-2]
+    of_indicator = {int(c): j for j, c in enumerate(tree.ind_cols)}
+    computed: dict[int, np.ndarray] = {}  # aggregate column -> (..., n)
+
+    def child_values(cols: np.ndarray) -> np.ndarray:
+        if all(int(c) in of_indicator for c in cols):  # no batch copy of the indicators
+            return N[..., [of_indicator[int(c)] for c in cols]]
+        parts = [
+            N[..., of_indicator[int(c)]] if int(c) in of_indicator else computed[int(c)]
+            for c in cols
+        ]
+        shape = np.broadcast_shapes(*(q.shape for q in parts))
+        return np.stack([np.broadcast_to(q, shape) for q in parts], axis=-1)
+
     shares = {}
     for st in tree.steps:
         m = method if isinstance(method, str) else method.get(st.level, "arithmetic")
-        y, share = aggregate_matrix(
-            V[..., st.child_cols],
+        out = aggregate_matrix(
+            child_values(st.child_cols),
             st.matrix(weights[st.level]),
             m,
             min_coverage=min_coverage,
-            return_coverage=True,
+            return_coverage=return_coverage,
         )
-        V[..., st.parent_cols] = y
-        shares[st.level] = share
+        y = out[0] if return_coverage else out
+        for f, col in enumerate(st.parent_cols):
+            computed[int(col)] = y[..., f]
+        if return_coverage:
+            shares[st.level] = out[1]
+    wanted = range(len(tree.codes)) if columns is None else columns
+    V = np.empty(batch + (n, len(wanted)))
+    for k, col in enumerate(wanted):
+        col = int(col)
+        V[..., k] = N[..., of_indicator[col]] if col in of_indicator else computed[col]
     return (V, shares) if return_coverage else V
 
 

@@ -231,30 +231,37 @@ def rank_rows(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _between_within(y: np.ndarray, labels: np.ndarray, levels: int) -> tuple[float, float]:
-    """Pooled (over columns) bias-corrected between-group sum of squares and total SS.
+def _between_within(y: np.ndarray, factors: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
+    """Pooled (over columns) bias-corrected between-level sums of squares, one per factor.
 
-    For each column (unit-year) with ``N`` draws and ``L`` occurring levels:
+    For each column (unit-year) with ``N`` draws and a factor with ``L`` occurring levels:
     ``SS_b = Σ_l n_l (ȳ_l − ȳ)²``, ``SS_t = Σ_i (y_i − ȳ)²`` and the corrected numerator
     ``SS_b − (L − 1)·SS_w/(N − L)`` (``SS_w = SS_t − SS_b``), whose expectation is zero when
-    the choice has no effect.
+    the factor has no effect; summed over columns (the correction is linear, so it is applied
+    to the sums). Every factor's level sums come from one matrix product of the draws' one-hot
+    level indicators with the centred ranks.
     """
     N = y.shape[0]
-    labels = np.asarray(labels)
-    order = np.argsort(labels, kind="stable")
-    ordered = labels[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(ordered)) + 1]
-    counts = np.diff(np.r_[starts, N]).astype(float)
-    L = starts.size  # levels that occur
     centred = y - y.mean(axis=0)
-    sums = np.add.reduceat(centred[order], starts, axis=0)  # (L, units), no BLAS
-    ss_b = (sums**2 / counts[:, None]).sum(axis=0)
-    ss_t = (centred**2).sum(axis=0)
-    if L < 2 or N <= L:
-        return 0.0, float(ss_t.sum())
-    ss_w = ss_t - ss_b
-    corrected = ss_b - (L - 1) * ss_w / (N - L)
-    return float(corrected.sum()), float(ss_t.sum())
+    ss_t = float((centred**2).sum())
+    offsets = np.cumsum([0, *(levels for _, levels in factors)])
+    onehot = np.zeros((N, int(offsets[-1])))
+    rows = np.arange(N)
+    for (labels, _), offset in zip(factors, offsets[:-1], strict=False):
+        onehot[rows, offset + np.asarray(labels)] = 1.0
+    sums = onehot.T @ centred  # (levels of every factor, columns)
+    counts = onehot.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_level = np.where(counts > 0, (sums**2).sum(axis=1) / np.where(counts > 0, counts, 1), 0)
+    out = np.zeros(len(factors))
+    for f in range(len(factors)):
+        lo, hi = offsets[f], offsets[f + 1]
+        L = int(np.count_nonzero(counts[lo:hi]))
+        if L < 2 or N <= L:
+            continue
+        ss_b = float(per_level[lo:hi].sum())
+        out[f] = ss_b - (L - 1) * (ss_t - ss_b) / (N - L)
+    return out
 
 
 def first_order_shares(
@@ -299,15 +306,15 @@ def first_order_shares(
     if not (y.size and float(((y - y.mean(axis=0)) ** 2).sum()) > 0):
         names = [*factors, "interactions"]  # the ranks never move: nothing to explain
         return pd.DataFrame({"choice": names, "share": np.zeros(len(names))})
+    denominator = float(((y - y.mean(axis=0)) ** 2).sum())
+    every = [part for parts in factors.values() for part in parts]
+    numerators = _between_within(y, every) if every else np.zeros(0)
     rows = []
-    total_share = 0.0
+    total_share, k = 0.0, 0
     for choice, parts in factors.items():
-        numerator, denominator = 0.0, 0.0
-        for labels, levels in parts:
-            num, den = _between_within(y, np.asarray(labels), levels)
-            numerator += num
-            denominator = den
-        share = float(np.clip(numerator / denominator, 0.0, 1.0)) if denominator > 0 else 0.0
+        numerator = float(numerators[k : k + len(parts)].sum())
+        k += len(parts)
+        share = float(np.clip(numerator / denominator, 0.0, 1.0))
         total_share += share
         rows.append({"choice": choice, "share": share})
     rows.append({"choice": "interactions", "share": float(max(0.0, 1.0 - total_share))})
@@ -386,7 +393,7 @@ def uncertainty(
     weight_noise: float = 0.25,
     vary: Sequence[str] = CHOICES,
     alternatives: Mapping[str, Sequence[str]] | None = None,
-    chunk: int = 128,
+    chunk: int | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks (see the module docstring).
 
@@ -404,8 +411,9 @@ def uncertainty(
         Which of :data:`CHOICES` to vary; the others stay at the nominal config.
     alternatives : mapping, optional
         Replaces entries of :data:`ALTERNATIVES` (e.g. ``{"normalise": ("minmax", "rank")}``).
-    chunk : int
-        Draws aggregated at once (bounds the memory: about ``chunk × rows × codes × 8`` bytes).
+    chunk : int, optional
+        Draws aggregated at once (the memory is about ``chunk × rows × widest level × 8``
+        bytes); by default as many as keep that near 16 MB.
 
     Returns
     -------
@@ -477,12 +485,13 @@ def uncertainty(
     mult = rng.uniform(1.0 - weight_noise, 1.0 + weight_noise, size=(n, ncodes))
     if "weights" not in vary:
         mult = np.ones((n, ncodes))
-    draw_norm = [norm_opts[i] for i in i_norm]
-    draw_agg = [
-        valid_aggs[nm][int(u * len(valid_aggs[nm]))] for nm, u in zip(draw_norm, u_agg, strict=True)
-    ]
-    draw_treat = [treat_opts[i] for i in i_treat]
-    draw_drop = [drop_opts[i] for i in i_drop]
+    # the aggregation is drawn among those valid with the drawn normalisation
+    agg_opts = tuple(dict.fromkeys([*agg_opts, *(a for v in valid_aggs.values() for a in v)]))
+    i_agg = np.zeros(n, dtype=np.int64)
+    for k, nm in enumerate(norm_opts):
+        allowed = np.asarray([agg_opts.index(a) for a in valid_aggs[nm]])
+        mask = i_norm == k
+        i_agg[mask] = allowed[(u_agg[mask] * allowed.size).astype(np.int64)]
 
     # ---- the steps, once per combination (imputation is not varied)
     X1 = nominal.arrays.X1
@@ -537,53 +546,87 @@ def uncertainty(
     root = tree.root_col
     rank_draws = np.full((n, rows), np.nan)
     score_draws = np.full((n, rows), np.nan)
-    weights_out = np.zeros((n, ncodes))
+
+    # draws that share (normalisation, treatment, aggregation[, dropped indicator when the
+    # weights are learned again]) are aggregated together
+    combo = np.stack(
+        [
+            i_norm,
+            i_treat,
+            i_drop if data_driven else np.zeros(n, dtype=np.int64),
+            i_agg if "aggregate" in vary else np.full(n, -1),
+        ],
+        axis=1,
+    )
+    uniques, which = np.unique(combo, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    members = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[members], np.arange(len(uniques) + 1))
+    batches = {
+        (
+            norm_opts[u[0]],
+            treat_opts[u[1]],
+            drop_opts[u[2]] if data_driven else None,
+            agg_opts[u[3]] if u[3] >= 0 else None,
+        ): members[bounds[k] : bounds[k + 1]]
+        for k, u in enumerate(uniques.tolist())
+    }
+    ordered = sorted(batches, key=lambda k: tuple("" if v is None else v for v in k))
+
+    # ---- every draw's weights at once: its base (nominal weights without the dropped
+    # indicator, or the weights learned for its combination) times its multipliers
+    base = np.stack([base_by_drop[d] for d in drop_opts])[i_drop]
+    if data_driven:
+        for key in ordered:
+            base[batches[key]] = learned_weights(*key)
+    level_w = _level_arrays(tree, base * mult)
+    base_level = _level_arrays(tree, base)
+    weights_out = np.ones((n, ncodes))
     weight_change = np.zeros(n)
+    for st in tree.steps:
+        weights_out[:, st.child_cols] = level_w[st.level]
+        b = base_level[st.level]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(b > 0, np.abs(level_w[st.level] / b - 1.0), 0.0)
+        weight_change = np.maximum(weight_change, rel.max(axis=1, initial=0.0))
 
-    batches: dict[tuple, list[int]] = {}
-    for i in range(n):
-        agg_key = draw_agg[i] if "aggregate" in vary else None
-        drop_key = draw_drop[i] if data_driven else None
-        batches.setdefault((draw_norm[i], draw_treat[i], drop_key, agg_key), []).append(i)
-
-    for key in sorted(batches, key=lambda k: tuple("" if v is None else v for v in k)):
+    # ---- aggregate each combination's draws together, a memory-bounded chunk at a time
+    widest = max((len(st.parents) for st in tree.steps), default=1)
+    chunk = chunk or int(np.clip(2_000_000 // max(1, rows * widest), 16, 4096))
+    for key in ordered:
         idx = np.asarray(batches[key])
-        nm, tr, drop, agg_key = key
+        nm, tr, _, agg_key = key
         N = normalised_for(nm, tr)
         if agg_key is not None:
             method: str | dict[int, str] = agg_key
         else:
             method = {st.level: config.aggregate_for(st.level) for st in tree.steps}
-        learned = learned_weights(nm, tr, drop, agg_key) if data_driven else None
         for start in range(0, idx.size, chunk):
             part = idx[start : start + chunk]
-            if learned is not None:
-                base = np.broadcast_to(learned, (part.size, ncodes))
-            else:
-                base = np.stack([base_by_drop[draw_drop[i]] for i in part])
-            level_w = _level_arrays(tree, base * mult[part])
-            V = aggregate_tree(N, tree, level_w, method, min_coverage=config.min_coverage)
-            S = V[..., root]
+            S = aggregate_tree(
+                N,
+                tree,
+                {lev: w[part] for lev, w in level_w.items()},
+                method,
+                min_coverage=config.min_coverage,
+                columns=[root],
+            )[..., 0]
             score_draws[part] = S
             for r in year_rows:
                 rank_draws[part[:, None], r[None, :]] = rank_rows(S[:, r])
-            drawn = np.ones((part.size, ncodes))
-            base_level = _level_arrays(tree, np.ascontiguousarray(base))
-            change = np.zeros(part.size)
-            for st in tree.steps:
-                drawn[:, st.child_cols] = level_w[st.level]
-                b = base_level[st.level]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    rel = np.where(b > 0, np.abs(level_w[st.level] / b - 1.0), 0.0)
-                change = np.maximum(change, rel.max(axis=1))
-            weights_out[part] = drawn
-            weight_change[part] = change
 
     # ---- summaries
-    with warnings.catch_warnings():  # a unit-year never ranked (missing index) gives NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(rank_draws, [0.05, 0.5, 0.95], axis=0)
-        mean = np.nanmean(rank_draws, axis=0)
+    q = np.full((3, rows), np.nan)
+    mean = np.full(rows, np.nan)
+    gaps = np.isnan(rank_draws).any(axis=0)
+    if not gaps.all():  # np.quantile is vectorised; the NaN-aware version loops per column
+        q[:, ~gaps] = np.quantile(rank_draws[:, ~gaps], [0.05, 0.5, 0.95], axis=0)
+        mean[~gaps] = rank_draws[:, ~gaps].mean(axis=0)
+    if gaps.any():
+        with warnings.catch_warnings():  # a unit-year never ranked (missing index) gives NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q[:, gaps] = np.nanquantile(rank_draws[:, gaps], [0.05, 0.5, 0.95], axis=0)
+            mean[gaps] = np.nanmean(rank_draws[:, gaps], axis=0)
     keys = panel.keys
     ranks = pd.DataFrame(
         {
@@ -610,24 +653,27 @@ def uncertainty(
                     (np.clip((u * WEIGHT_BINS).astype(int), 0, WEIGHT_BINS - 1), WEIGHT_BINS)
                 )
         factors["weights"] = parts
-    for name, opts, drawn_values in (
-        ("normalise", norm_opts, draw_norm),
-        ("aggregate", agg_opts, draw_agg),
-        ("treat", treat_opts, draw_treat),
-        ("drop", drop_opts, draw_drop),
+    for name, opts, drawn in (
+        ("normalise", norm_opts, i_norm),
+        ("aggregate", agg_opts, i_agg),
+        ("treat", treat_opts, i_treat),
+        ("drop", drop_opts, i_drop),
     ):
         if name in vary and len(opts) > 1:
-            lookup = {v: k for k, v in enumerate(opts)}
-            factors[name] = [(np.asarray([lookup[v] for v in drawn_values]), len(opts))]
+            factors[name] = [(drawn, len(opts))]
     variance_share = first_order_shares(rank_draws, factors)
+
+    def named(opts: Sequence, drawn: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        texts = np.asarray(["" if o is None else o for o in opts], dtype=object)
+        return pd.array(texts[drawn], dtype="str")
 
     draws = pd.DataFrame(
         {
             "draw": np.arange(n),
-            "normalise": draw_norm,
-            "aggregate": draw_agg,
-            "treat": draw_treat,
-            "drop": ["" if d is None else d for d in draw_drop],
+            "normalise": named(norm_opts, i_norm),
+            "aggregate": named(agg_opts, i_agg if "aggregate" in vary else np.zeros(n, int)),
+            "treat": named(treat_opts, i_treat),
+            "drop": named(drop_opts, i_drop),
             "weight_change": weight_change,
         }
     )
