@@ -237,3 +237,29 @@ def test_downloads_reproduce_the_screen_exactly():
             if name == "xlsx":  # openpyxl writes 16 significant digits (Excel keeps 15)
                 same |= abs(want - have) <= 1e-15 * abs(want)
             assert same.all(), (name, column)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "https://evil.example/login",
+        "http://evil.example",
+        "www.evil.example",
+        "WWW.evil.example",
+        "a@evil.example",
+        "mailto:a@evil.example",
+        "xmpp:a@evil.example",
+    ],
+)
+def test_md_breaks_literal_autolinks_and_keeps_the_text(text):
+    """GFM literal autolinks are found after parsing, so escaping alone did not stop them; md
+    puts a WORD JOINER inside each pattern (the browser test counts the links on the pages)."""
+    import re
+
+    from ui.safe import WORD_JOINER, md
+
+    out = md(text)
+    assert WORD_JOINER in out
+    shown = re.sub(r"\\(.)", r"\1", out).replace(WORD_JOINER, "")
+    assert shown == text  # what a reader sees is unchanged
+    assert not re.search(r"(?i)www\.|://|\w@", re.sub(r"\\(.)", r"\1", out))
