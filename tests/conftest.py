@@ -10,12 +10,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Unexpected errors in pages fail the tests as exceptions (ui.errors.guarded re-raises them);
+# tests/test_errors.py checks what a visitor sees instead.
+os.environ["TVI_RAISE_ERRORS"] = "1"
 
 
 @pytest.fixture(autouse=True)

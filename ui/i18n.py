@@ -54,6 +54,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "链接参数 {key}={value} 无效，已使用默认值 {default}。",
         "Link parameter {key}={value} is not valid; using the default {default}.",
     ),
+    "unexpected_error": (
+        "抱歉，页面出错了。错误编号：{id}。请把这个编号告诉管理员；其他页面仍可使用。",
+        "Sorry, something went wrong on this page. Error id: {id}. Please pass this id on to the "
+        "administrator; the other pages still work.",
+    ),
     "build_refused_title": ("无法计算", "Cannot compute"),
     "build_refused": (
         "所选方法组合无法计算，原因如下。请在侧边栏“方法”中更换选择。",
