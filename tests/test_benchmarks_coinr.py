@@ -42,7 +42,8 @@ def test_synthetic_tables_are_seeded_and_shaped(bench):
 def test_floor_is_the_engines_arithmetic(bench, tmp_path):
     idata, imeta = bench.synthetic_tables(40, 10, seed=3)
     files = bench.write_tables(idata, imeta, tmp_path, "tiny")
-    data, framework = bench.engine_load(*files)
+    data, table = bench.engine_load(*files)
+    framework = bench.engine_framework(table)
     scores = bench.engine_build(data, framework, bench.engine_config()).set_index("adcode")
 
     tree = bench.floor_tree(pd.read_csv(files[1]))
