@@ -9,7 +9,9 @@ interleaved so that load changes hit all of them:
   reads commands on stdin and times each repetition *inside R* (``Sys.time`` around the
   COINr calls), so R's start-up and the pipe are never part of a figure;
 * **engine**: the same workload in this process (``time.perf_counter``), always through the
-  adapters below, from the loaded tables to the scores table;
+  adapters below, from the loaded data and framework *tables* to the scores table (the
+  framework is validated and built inside the figure, as COINr's ``new_coin`` is inside
+  COINr's);
 * **floor**: the same arithmetic in the fewest numpy operations (how far the engine is from
   the cost of the arithmetic itself).
 
@@ -81,7 +83,8 @@ def engine_config(**changes: Any) -> Any:
 
 
 def engine_build(data: Any, framework: Any, config: Any) -> pd.DataFrame:
-    """One build, from the loaded tables to the scores table (COINr: ``coin$Data$Aggregated``)."""
+    """One build, from the data and the framework to the scores table (COINr's
+    ``coin$Data$Aggregated``)."""
     from indicators import run_pipeline
 
     return run_pipeline(data, framework, config).scores
@@ -539,7 +542,7 @@ def bench_build(run: Run, name: str, key: str, treat: bool, target_s: float) -> 
         extra["max_abs_diff"] = _sig(diff, 3)
         if one_sided:
             note.append(f"{one_sided} units have an index on one side only")
-        cap = {"10000x100": 7}.get(key, run.runs)
+        cap = {"10000x100": 7}.get(key, run.runs)  # COINr takes 1-3 s a run there
         sides["coinr"] = (lambda: run.coinr.build(key, treat), min(run.runs, cap))
     else:
         extra["max_abs_diff"] = None
