@@ -84,52 +84,42 @@ def engine_config(**changes: Any) -> Any:
 
 def engine_build(data: Any, framework: Any, config: Any) -> pd.DataFrame:
     """One build, from the data and the framework to the scores table (COINr's
-    ``coin$Data$Aggregated``)."""
-    from indicators import run_pipeline
+    ``coin$Data$Aggregated``): the validated ``Build`` (COINr's coin) and its run."""
+    from indicators import Build, run_pipeline
 
-    return run_pipeline(data, framework, config).scores
+    return run_pipeline(Build.create(data, framework, config)).scores
 
 
 def engine_uncertainty(data: Any, framework: Any, config: Any, n: int, seed: int) -> pd.DataFrame:
     """Monte Carlo rank intervals with the engine's default uncertain inputs; the rank table."""
-    from indicators import uncertainty
+    from indicators import Build, uncertainty
 
-    return uncertainty(data, framework, config, n=n, seed=seed).ranks
+    return uncertainty(Build.create(data, framework, config), n=n, seed=seed).ranks
 
 
 def engine_yrd27() -> dict[str, Any]:
-    """The bundled data restricted to the 27 YRD cities and the default config. Not timed."""
-    from indicators import (
-        Config,
-        default_paths,
-        load_data,
-        load_framework,
-        load_units,
-        select_units,
-    )
+    """The dashboard's default result: bundled data, the 27 YRD cities, the default config.
+    Not timed."""
+    from indicators import Build, default_paths, load_data, load_framework, load_units, run_pipeline
 
     paths = default_paths()
     framework = load_framework(paths["framework"])
     data = load_data(paths["data"], framework)
-    units = select_units(load_units(paths["units"]), "yrd27")
-    return {"data": data, "framework": framework, "config": Config(), "units": units}
+    units = load_units(paths["units"])
+    result = run_pipeline(Build.create(data, framework, members="yrd27", units=units))
+    return {"result": result}
 
 
 def engine_scores_yrd(inputs: dict[str, Any]) -> pd.DataFrame:
     """The nominal scores of the YRD inputs (to pick the city). Not timed."""
-    from indicators import run_pipeline
-
-    cfg = inputs["config"]
-    return run_pipeline(inputs["data"], inputs["framework"], cfg, units=inputs["units"]).scores
+    return inputs["result"].scores
 
 
 def engine_what_it_takes(inputs: dict[str, Any], adcode: str, year: int) -> pd.DataFrame:
     """Every indicator's smallest change that lifts ``adcode`` one rank in ``year``."""
     from indicators import what_it_takes
 
-    return what_it_takes(
-        inputs["data"], inputs["framework"], inputs["config"], adcode, year, units=inputs["units"]
-    )
+    return what_it_takes(inputs["result"], adcode, year)
 
 
 def engine_cli(idata: Path, imeta: Path, out: Path) -> list[str]:

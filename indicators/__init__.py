@@ -21,6 +21,7 @@ _EXPORTS: dict[str, str] = {
     "load_coinr": "io",
     "default_paths": "io",
     "select_units": "groups",
+    "reconcile_units": "groups",
     "Config": "config",
     "PARAMETERS": "config",
     "Build": "build",

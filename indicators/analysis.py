@@ -201,7 +201,8 @@ def cronbach_alpha(
     ----------
     result : Result
     level : int, optional
-        Level of the aggregates (default: the dimensions, the level just below the root).
+        Level of the aggregates (default: the dimensions, the level just below the root; the
+        root itself when the indicators sit directly under it).
     year : int, optional
         Restrict to one year (default: all unit-year rows pooled).
 
@@ -216,8 +217,8 @@ def cronbach_alpha(
     above about 0.7 are usually read as a consistent group).
     """
     framework = result.framework
-    if level is None:
-        level = framework.level(framework.root) - 1
+    if level is None:  # the dimensions; the root itself when indicators sit right under it
+        level = max(2, framework.level(framework.root) - 1)
     if level < 2:
         raise ValueError("level must be an aggregate level (2 or higher)")
     frame = _rows(result, year)

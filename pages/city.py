@@ -1,6 +1,7 @@
 """City profile: why a city ranks where it does — dimensions against the group median, score
 breakdown, strengths and weaknesses, 2010 → 2020 change, nearest peers and what-if."""
 
+import pandas as pd
 import streamlit as st
 
 from ui import context, figures, loaders, views
@@ -118,7 +119,9 @@ places = st.number_input(
     t("places_up", lang), min_value=1, max_value=max(1, n - 1), value=1, step=1
 )
 current_rank = scores.at[adcode, "rank"]
-if current_rank == 1:
+if pd.isna(current_rank):  # no index for this unit and year (its data are missing)
+    st.info(t("no_index_city", lang))
+elif current_rank == 1:
     st.info(t("already_first", lang))
 elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
     with st.spinner(t("computing", lang)):

@@ -63,6 +63,8 @@ if st.button(
         st.rerun()
 if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
     st.success(t("upload_active", lang))
+    for message in ctx.dataset.messages:  # what validation noted but did not refuse
+        st.info(md(message), icon=":material/info:")
     if st.button(t("back_to_bundled", lang)):
         del st.session_state["uploaded_dataset"]
         st.rerun()

@@ -6,6 +6,7 @@ import streamlit as st
 from indicators import Config
 from ui import context, figures, loaders, views
 from ui.i18n import t
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -60,7 +61,10 @@ c1, c2 = st.columns(2)
 draws = c1.select_slider(t("draws", lang), options=[100, 200, 500, 1000, 2000], value=500)
 seed = int(c2.number_input(t("seed", lang), min_value=0, max_value=10**6, value=1, step=1))
 with st.spinner(t("computing", lang)):
-    ua = loaders.uncertainty(current, n=int(draws), seed=seed)
+    ua, no_analysis = loaders.uncertainty_or_reason(current, n=int(draws), seed=seed)
+if ua is None:  # e.g. a framework with one indicator: say why, and stop here
+    st.info(t("no_intervals", lang, reason=md(no_analysis)), icon=":material/info:")
+    st.stop()
 ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
 ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])
 st.plotly_chart(

@@ -113,7 +113,9 @@ def _refused(err: ValidationError, lang: str) -> None:
     """Say why the chosen build cannot be computed, in the page's language, and how to fix
     it (a rule of ``indicators.config.RULES`` has its own explanation and a one-click fix)."""
     st.title(t("build_refused_title", lang))
-    st.error(t("build_refused", lang), icon=":material/block:")
+    about_methods = all(p.source == "config" for p in err.problems)
+    message = t("build_refused" if about_methods else "build_refused_data", lang)
+    st.error(message, icon=":material/block:")
     for problem in err.problems:
         key = f"refused_{problem.column}"  # our own words; a message may quote user codes
         st.markdown(f"- {t(key, lang) if key in _REFUSAL_KEYS else md(problem.message)}")
@@ -132,8 +134,10 @@ def _set(key: str, value: object) -> None:
 
 
 def _init_from_link(options: state.Options, link: bool) -> None:
-    """Seed the widgets from the URL (first run of a session) or from defaults (new dataset)."""
-    params = st.query_params.to_dict() if link else {}
+    """Seed the widgets from the URL (first run of a session), or keep the session's choices
+    when the dataset changes (an upload): whatever the new dataset cannot offer falls back to
+    its default with a notice, like a stale link."""
+    params = st.query_params.to_dict() if link else _current_params()
     values, notices, unknown = state.parse(params, options)
     for key, value in values.items():
         st.session_state[key] = list(value) if key == "members" else value
@@ -146,6 +150,17 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     st.session_state["_link_page_params"] = {
         k: state._first(v) for k, v in params.items() if k in state.PAGE_KEYS
     }
+
+
+def _current_params() -> dict[str, str]:
+    """The session's shared selections in their link form (language, group, year, methods)."""
+    out = {}
+    for key in state.SHARED_KEYS:
+        value = st.session_state.get(key)
+        if value is None or value == [] or value == ():
+            continue
+        out[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return out
 
 
 def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:

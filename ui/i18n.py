@@ -65,6 +65,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The chosen combination of methods cannot be computed, for the reasons below. Change the "
         "choice under “Methods” in the sidebar.",
     ),
+    "build_refused_data": (
+        "当前数据和比较范围无法计算，原因如下。请选择其他比较范围，或在“数据”页改用内置数据。",
+        "The current data and peer group cannot be computed, for the reasons below. Choose another "
+        "peer group, or go back to the bundled data on the Data page.",
+    ),
     "refused_aggregate": (
         "几何平均和调和平均要求标准化后的值非负，而 Z 分数约有一半为负值。请改用最小-最大、百分位、排序、"
         "目标值或距前沿距离标准化，或改用加权算术平均。",
@@ -280,6 +285,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "variance_share_pc": ("方差占比", "Variance share"),
     "weight_in_parent": ("组内权重", "Weight within parent"),
     "what_if": ("需要改进多少？", "What would it take?"),
+    "no_index_city": (
+        "该城市在所选年份没有指数得分（数据缺失），因此无法计算排名提升。",
+        "This city has no index score in the chosen year (its data are missing), so there is no "
+        "rank to improve.",
+    ),
     "what_if_note": (
         "对每个指标单独计算：使该城市排名提升所需的最小改进（其他指标不变，重新计算整个指数）。",
         "For each indicator on its own: the smallest improvement that lifts the city by the chosen number of "

@@ -46,6 +46,7 @@ class Dataset:
     label_en: str
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
     geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
+    messages: tuple[str, ...] = ()  # what the upload's validation noted (shown on the Data page)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -286,14 +287,20 @@ def uncertainty(result: Result, n: int = 300, seed: int = 1):
 RANK_INTERVAL_DRAWS = 200  # enough for stable 5–95% ranks in a table; the lab runs more
 
 
-def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
-    """Rank intervals for the ranking table and the profile: ``(ranks, None)``, or
-    ``(None, reason)`` when the analysis cannot run for this build (e.g. a framework with a
-    single indicator); the page shows the reason."""
+def uncertainty_or_reason(result: Result, n: int, seed: int):
+    """``(UncertaintyResult, None)``, or ``(None, reason)`` when the analysis cannot run for
+    this build (e.g. a framework with a single indicator); the page shows the reason."""
     try:
-        return uncertainty(result, n=RANK_INTERVAL_DRAWS, seed=1).ranks, None
+        return uncertainty(result, n=n, seed=seed), None
     except indicators.ValidationError as err:
         return None, "; ".join(p.message for p in err.problems)
+
+
+def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
+    """Rank intervals for the ranking table and the profile: ``(ranks, None)`` or
+    ``(None, reason)`` (see :func:`uncertainty_or_reason`)."""
+    ua, reason = uncertainty_or_reason(result, RANK_INTERVAL_DRAWS, 1)
+    return (None, reason) if ua is None else (ua.ranks, None)
 
 
 def strengths_weaknesses(result: Result, adcode: str, year: int, k: int = 3):
@@ -384,6 +391,11 @@ def dataset_from_upload(
             units = indicators.load_units(units_file)
         except indicators.ValidationError as err:
             problems.extend(err.problems)
+    notes: list = []
+    if units is not None and data is not None:
+        units, found = indicators.reconcile_units(units, data, getattr(units_file, "name", ""))
+        problems.extend(p for p in found if p.severity == "error")
+        notes.extend(p.message for p in found if p.severity != "error")
     if problems:
         table = pd.DataFrame(
             [
@@ -397,5 +409,7 @@ def dataset_from_upload(
         units = pd.DataFrame({"adcode": ids, "name_zh": ids, "name_en": ids})
     label = getattr(data_file, "name", "upload")
     key = upload_key({"data": data_file, "framework": framework_file, "units": units_file})
-    dataset = Dataset(key, framework, data, units, f"上传：{label}", f"Upload: {label}")
+    dataset = Dataset(
+        key, framework, data, units, f"上传：{label}", f"Upload: {label}", messages=tuple(notes)
+    )
     return dataset, None
