@@ -54,7 +54,14 @@ units_file = st.file_uploader(t("upload_units", lang), type=["csv", "xlsx"], key
 if st.button(
     t("use_upload", lang), type="primary", disabled=data_file is None or framework_file is None
 ):
-    dataset, problems = loaders.dataset_from_upload(data_file, framework_file, units_file)
+    line = st.empty()  # a progress line; a closed tab stops the check at its next update
+    dataset, problems = loaders.dataset_from_upload(
+        data_file,
+        framework_file,
+        units_file,
+        progress=lambda s: line.caption(t("checking_upload", lang, seconds=f"{s:.0f}")),
+    )
+    line.empty()
     if problems is not None:
         st.error(t("upload_problems", lang, n=len(problems)))
         st.dataframe(problems, hide_index=True, width="stretch")

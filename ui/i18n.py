@@ -276,6 +276,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} problems found; the data was not used:",
     ),
     "upload_title": ("上传自己的数据", "Bring your own data"),
+    "checking_upload": ("正在读取并校验文件……已用 {seconds} 秒", "Reading and checking the files… {seconds} s"),
     "upload_units": ("城市名单（可选）", "Units file (optional)"),
     "use_upload": ("校验并使用", "Validate and use"),
     "variance_share": (

@@ -365,51 +365,75 @@ def upload_key(files: dict[str, object]) -> str:
     return "upload:" + _digest(*parts)
 
 
+#: Largest upload the dashboard computes interactively: every page, the rank intervals and the
+#: Lab's Monte Carlo stay within seconds up to this size. Larger panels: the command line.
+MAX_SESSION_UNITS = 5_000
+MAX_SESSION_ROWS = 20_000
+
+
 def dataset_from_upload(
-    data_file, framework_file, units_file=None
+    data_file, framework_file, units_file=None, progress=lambda elapsed: None
 ) -> tuple[Dataset | None, pd.DataFrame | None]:
     """Validate uploaded files; return (dataset, None) or (None, table of every problem).
 
-    The dataset key names each file's role, name and content (:func:`upload_key`), so two
-    uploads share cached results only when they are the same files under the same names.
-    Uploaded units files are optional: without one, names are the unit ids and the only peer
-    groups are "all" and "custom".
+    The files are read in a separate low-priority process with a deadline
+    (:mod:`ui.upload_worker`), so a hostile or huge file cannot hold up other visitors.
+    Panels above :data:`MAX_SESSION_UNITS` units or :data:`MAX_SESSION_ROWS` rows are refused
+    with a pointer to the command line. The dataset key names each file's role, name and
+    content (:func:`upload_key`), so two uploads share cached results only when they are the
+    same files under the same names. Uploaded units files are optional: without one, names
+    are the unit ids and the only peer groups are "all" and "custom".
     """
-    problems: list = []
-    framework = data = units = None
-    try:
-        framework = indicators.load_framework(framework_file)
-    except indicators.ValidationError as err:
-        problems.extend(err.problems)
-    if framework is not None:
-        try:
-            data = indicators.load_data(data_file, framework=framework)
-        except indicators.ValidationError as err:
-            problems.extend(err.problems)
-    if units_file is not None:
-        try:
-            units = indicators.load_units(units_file)
-        except indicators.ValidationError as err:
-            problems.extend(err.problems)
-    notes: list = []
-    if units is not None and data is not None:
-        units, found = indicators.reconcile_units(units, data, getattr(units_file, "name", ""))
-        problems.extend(p for p in found if p.severity == "error")
-        notes.extend(p.message for p in found if p.severity != "error")
-    if problems:
-        table = pd.DataFrame(
-            [
-                {"file": p.source, "row": p.row, "column": p.column, "problem": p.message}
-                for p in problems
-            ]
+    from ui import upload_worker
+
+    roles = {"data": data_file, "framework": framework_file, "units": units_file}
+    files = {
+        role: None if f is None else (str(getattr(f, "name", role)), bytes(f.getvalue()))
+        for role, f in roles.items()
+    }
+    label = files["data"][0]
+    outcome, value = upload_worker.validate(files, progress)
+    if outcome == "timeout":
+        message = (
+            f"reading and checking the files took longer than {value:.0f} s and was stopped; "
+            "use the command line (python -m indicators compute --data ...) for very large files"
         )
-        return None, table
+        return None, _problem_table(label, message)
+    if outcome == "memory":
+        return None, _problem_table(label, "the files need more memory than an upload may use")
+    if outcome == "error":
+        return None, _problem_table(label, f"the files could not be read ({value})")
+    if value["problems"]:
+        return None, _problem_table(label, problems=value["problems"])
+    framework, data, units = value["framework"], value["data"], value["units"]
+    n_units = data["adcode"].nunique()
+    if n_units > MAX_SESSION_UNITS or len(data) > MAX_SESSION_ROWS:
+        return None, _problem_table(
+            label,
+            f"{n_units:,} units in {len(data):,} rows: the dashboard computes up to "
+            f"{MAX_SESSION_UNITS:,} units ({MAX_SESSION_ROWS:,} rows) interactively; use the "
+            "command line for larger panels (python -m indicators compute --data ... "
+            "--framework ... --out scores.csv)",
+        )
     if units is None:
         ids = sorted(data["adcode"].astype(str).unique())
         units = pd.DataFrame({"adcode": ids, "name_zh": ids, "name_en": ids})
-    label = getattr(data_file, "name", "upload")
-    key = upload_key({"data": data_file, "framework": framework_file, "units": units_file})
+    key = upload_key(roles)
     dataset = Dataset(
-        key, framework, data, units, f"上传：{label}", f"Upload: {label}", messages=tuple(notes)
+        key,
+        framework,
+        data,
+        units,
+        f"上传：{label}",
+        f"Upload: {label}",
+        messages=tuple(value["notes"]),
     )
     return dataset, None
+
+
+def _problem_table(source: str, message: str | None = None, problems=()) -> pd.DataFrame:
+    """Problems as the table the Data page shows (file, row, column, problem)."""
+    items = list(problems) or [indicators.Problem(source, None, None, message)]
+    return pd.DataFrame(
+        [{"file": p.source, "row": p.row, "column": p.column, "problem": p.message} for p in items]
+    )

@@ -113,3 +113,24 @@ def test_language_and_selections_are_kept_after_an_upload():
     assert at.query_params.get("norm") in ("rank", ["rank"])
     assert at.query_params.get("agg") in ("geometric", ["geometric"])
     assert at.session_state["_context"].config.normalise == "rank"
+
+
+def test_an_upload_over_the_time_limit_is_stopped_and_refused(monkeypatch):
+    from ui import upload_worker
+
+    monkeypatch.setattr(upload_worker, "UPLOAD_SECONDS", 0.2)
+    big = b"adcode,year,a1,a2,b1\n" + b"".join(b"u%d,2020,1,2,3\n" % i for i in range(300_000))
+    at = _upload((big, FW, None))
+    assert "uploaded_dataset" not in at.session_state
+    assert "took longer than 0 s" in at.dataframe[-1].value["problem"].iloc[0]
+
+
+def test_a_panel_too_large_for_a_session_points_to_the_command_line():
+    from ui import loaders
+
+    n = loaders.MAX_SESSION_UNITS + 1
+    data = b"adcode,year,a1,a2,b1\n" + b"".join(b"u%d,2020,1,2,3\n" % i for i in range(n))
+    at = _upload((data, FW, None))
+    assert "uploaded_dataset" not in at.session_state
+    message = at.dataframe[-1].value["problem"].iloc[0]
+    assert f"{n:,} units" in message and "python -m indicators compute" in message
