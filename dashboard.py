@@ -64,7 +64,9 @@ def main() -> None:
 
 
 if __name__ == "__main__":  # a visit (or AppTest) runs the script
-    main()
+    from ui.errors import guarded
+
+    guarded(main)  # an unexpected error shows an error id, never a traceback
 else:  # `streamlit run` imports the module to find the server object
     from ui.warmup import lifespan
 

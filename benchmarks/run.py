@@ -27,6 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from indicators import (  # noqa: E402
+    Build,
     Config,
     Framework,
     default_paths,
@@ -36,6 +37,7 @@ from indicators import (  # noqa: E402
     run_pipeline,
     select_units,
 )
+from indicators.analysis import what_it_takes  # noqa: E402
 from indicators.uncertainty import uncertainty  # noqa: E402
 
 TARGET_MB = 500.0
@@ -115,29 +117,58 @@ def main(argv: list[str] | None = None) -> int:
     data = load_data(paths["data"], framework)
     yrd27 = select_units(load_units(paths["units"]), "yrd27")
     panel, panel_framework = synthetic_panel()
+    city_panel, city_framework = synthetic_panel(units=340, dims=5, per_dim=4, years=2, seed=3)
+    yrd27_result = run_pipeline(
+        Build.create(data, framework, members="yrd27", units=load_units(paths["units"]))
+    )
+    ranked = yrd27_result.scores.query("year == 2020").sort_values("rank")
+    middle_city = ranked["adcode"].iloc[len(ranked) // 2]  # rank 14 of 27: every indicator works
 
     benchmarks = [
         (
             "pipeline_all_cities",
-            lambda: run_pipeline(data, framework, Config()),
+            lambda: run_pipeline(Build.create(data, framework, Config())).scores,
             20,
             0.1,
         ),
         (
             "uncertainty_1000_yrd27",
-            lambda: uncertainty(data, framework, Config(), n=1000, seed=0, units=yrd27),
+            lambda: uncertainty(
+                Build.create(data, framework, Config(), members=yrd27), n=1000, seed=0
+            ),
             5,
             2.0,
         ),
         (
             "uncertainty_1000_all_cities",
-            lambda: uncertainty(data, framework, Config(), n=1000, seed=0),
+            lambda: uncertainty(Build.create(data, framework, Config()), n=1000, seed=0),
             3,
             15.0,
         ),
         (
+            # the former timed unit test: a city-sized panel through every data-driven step
+            "pipeline_city_sized_treat_latest_entropy",
+            lambda: (
+                run_pipeline(
+                    Build.create(
+                        city_panel,
+                        city_framework,
+                        Config(treat="coinr", impute="latest", weights="entropy"),
+                    )
+                ).scores
+            ),
+            20,
+            0.1,
+        ),
+        (
+            "what_it_takes_one_city_yrd27",
+            lambda: what_it_takes(yrd27_result, middle_city, 2020, 1),
+            5,
+            0.5,
+        ),
+        (
             "pipeline_synthetic_3000x50x5",
-            lambda: run_pipeline(panel, panel_framework, Config()),
+            lambda: run_pipeline(Build.create(panel, panel_framework, Config())).scores,
             5,
             1.0,
         ),

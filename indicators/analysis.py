@@ -36,7 +36,6 @@ import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
-    from indicators.config import Config
     from indicators.framework import Framework
     from indicators.result import Result
 
@@ -202,7 +201,8 @@ def cronbach_alpha(
     ----------
     result : Result
     level : int, optional
-        Level of the aggregates (default: the dimensions, the level just below the root).
+        Level of the aggregates (default: the dimensions, the level just below the root; the
+        root itself when the indicators sit directly under it).
     year : int, optional
         Restrict to one year (default: all unit-year rows pooled).
 
@@ -217,8 +217,8 @@ def cronbach_alpha(
     above about 0.7 are usually read as a consistent group).
     """
     framework = result.framework
-    if level is None:
-        level = framework.level(framework.root) - 1
+    if level is None:  # the dimensions; the root itself when indicators sit right under it
+        level = max(2, framework.level(framework.root) - 1)
     if level < 2:
         raise ValueError("level must be an aggregate level (2 or higher)")
     frame = _rows(result, year)
@@ -513,55 +513,36 @@ def nearest_peers(
 
 
 # ---------------------------------------------------------------------------- what it takes
-def _unit_rank(
-    data: pd.DataFrame,
-    framework: Framework,
-    config: Config,
-    adcode: str,
-    year: int,
-    units: Sequence[str] | None,
-    unit_groups: dict | None,
-    target: int,
-) -> tuple[float, float]:
-    """Rerun the pipeline; return (rank of the unit, gap to the ``target``-th best other).
+def _unit_rank(index: np.ndarray, row: int, year_rows: np.ndarray, target: int):
+    """(rank of ``row``, gap to the ``target``-th best other unit of its year).
 
     ``gap = S_u - S_(target)`` where :math:`S_{(t)}` is the ``target``-th highest index among
     the other units of the year: the unit's rank is ``≤ target`` exactly when ``gap ≥ 0``
     (ties share the best rank).
     """
-    from indicators.pipeline import run_pipeline
-
-    result = run_pipeline(data, framework, config, units=units, unit_groups=unit_groups)
-    scores = result.scores.loc[result.scores["year"] == year]
-    mine = scores.loc[scores["adcode"] == adcode]
-    own = float(mine[framework.root].iloc[0]) if not mine.empty else float("nan")
-    rank = float(mine["rank"].iloc[0]) if not mine.empty else float("nan")
-    others = np.sort(
-        scores.loc[scores["adcode"] != adcode, framework.root].dropna().to_numpy(float)
-    )[::-1]
+    own = float(index[row])
+    others = index[year_rows[year_rows != row]]
+    others = np.sort(others[~np.isnan(others)])[::-1]
+    rank = float("nan") if math.isnan(own) else float(1 + np.sum(others > own))
     threshold = others[target - 1] if len(others) >= target else -np.inf
     return rank, own - threshold
 
 
 def what_it_takes(
-    data: pd.DataFrame,
-    framework: Framework,
-    config: Config,
+    result: Result,
     adcode: str,
     year: int,
     places: int = 1,
     *,
-    units: Sequence[str] | None = None,
-    unit_groups: dict | None = None,
     rtol: float = 1e-6,
     codes: Sequence[str] | None = None,
 ) -> pd.DataFrame:
     """For each indicator, the smallest change of its raw value alone that lifts the unit by
     ``places`` ranks in the index (all else equal).
 
-    The index is recomputed with :func:`~indicators.pipeline.run_pipeline` for every trial
-    value (same ``config``, same peer group), so everything learned from the data moves with
-    the value: when the unit becomes the new maximum, the min–max bounds move; treatment,
+    The index is recomputed by the build's own steps (:func:`indicators.pipeline.compute`) for
+    every trial value, same config and peer group, so everything learned from the data moves
+    with the value: when the unit becomes the new maximum, the min–max bounds move; treatment,
     z-score moments, data-driven weights and ranks are all recomputed.
 
     Method. Let :math:`r_0` be the unit's rank and :math:`t = \\max(1, r_0 - places)` the
@@ -575,7 +556,7 @@ def what_it_takes(
     false-position search (Illinois variant, with bisection steps when the bracket shrinks
     slowly) on :math:`[x_0, x^*]`, keeping the bracket :math:`g(lo) < 0 \\le g(hi)`; each new
     upper end :math:`hi` is checked against :math:`hi - tol` (for the piecewise-linear
-    :math:`g` of min-max and arithmetic means this ends the search in a few pipeline runs).
+    :math:`g` of min-max and arithmetic means this ends the search in a few runs).
     It stops when :math:`|hi - lo| \\le tol =` ``rtol`` :math:`\\cdot|x^* - x_0|`;
     ``required`` is :math:`hi`: it suffices, and :math:`hi - tol` does not. This needs no smoothness
     of :math:`g` (rank normalisation makes it a step function); it assumes that :math:`g` is
@@ -585,8 +566,8 @@ def what_it_takes(
 
     Parameters
     ----------
-    data, framework, config, units, unit_groups
-        As for :func:`~indicators.pipeline.run_pipeline`.
+    result : Result
+        The build to work in (its data, config and peer group).
     adcode, year : the unit and year to lift.
     places : int
         Ranks to gain; a target above rank 1 is clamped to rank 1.
@@ -605,19 +586,20 @@ def what_it_takes(
         for the unit; ``"best value not enough"``; ``"already best"``: the unit already has
         the group's best value; ``"already first"``).
     """
-    from indicators.pipeline import run_pipeline
+    from indicators.pipeline import compute
 
     if places < 1:
         raise ValueError("places must be at least 1")
-    members = list(units) if units is not None else None
-    if members is not None:  # the pipeline restricts to the group first: do it once here
-        data = data.loc[data["adcode"].astype(str).isin([str(m) for m in members])]
-    data = data.reset_index(drop=True)
-    base = run_pipeline(data, framework, config, units=members, unit_groups=unit_groups)
-    scores = base.scores.loc[(base.scores["year"] == year) & (base.scores["adcode"] == adcode)]
-    if scores.empty:
+    build = result.build
+    panel, tree = build.panel, build.tree
+    found = np.flatnonzero((panel.adcodes == str(adcode)) & (panel.years == year))
+    if found.size == 0:
         raise ValueError(f"unit {adcode!r} has no row for year {year} in the group")
-    current_rank = scores["rank"].iloc[0]
+    row = int(found[0])
+    year_rows = np.flatnonzero(panel.years == year)
+    root = tree.root_col
+    index = result.arrays.V[:, root]
+    current_rank = result.arrays.root_rank[row]
     columns = [
         "code",
         "current",
@@ -628,21 +610,9 @@ def what_it_takes(
         "feasible",
         "note",
     ]
-    mask = (data["adcode"].astype(str) == str(adcode)) & (data["year"] == year)
-    group = data.loc[data["year"] == year]
-    if members is not None:
-        group = group.loc[group["adcode"].astype(str).isin([str(m) for m in members])]
     rows: list[dict[str, Any]] = []
-    year_scores = base.scores.loc[base.scores["year"] == year]
-    own_score = float(scores[framework.root].iloc[0])
-    others = np.sort(
-        year_scores.loc[year_scores["adcode"] != adcode, framework.root].dropna().to_numpy(float)
-    )[::-1]
 
-    def base_gap(target: int) -> float:
-        return own_score - (others[target - 1] if len(others) >= target else -np.inf)
-
-    def row(code, current, required, new_rank, feasible, note):
+    def entry(code, current, required, new_rank, feasible, note):
         change = required - current if not math.isnan(required) else float("nan")
         pct = 100.0 * change / abs(current) if current not in (0.0,) else float("nan")
         return {
@@ -656,38 +626,38 @@ def what_it_takes(
             "note": note,
         }
 
-    for code in framework.indicators if codes is None else codes:
-        current = float(data.loc[mask, code].iloc[0]) if mask.any() else float("nan")
-        nan = float("nan")
-        if pd.isna(current_rank):
-            rows.append(row(code, current, nan, nan, False, "missing"))
+    nan = float("nan")
+    for code in tree.indicators if codes is None else codes:
+        j = tree.indicators.index(code)
+        current = float(panel.X[row, j])
+        if math.isnan(current_rank):
+            rows.append(entry(code, current, nan, nan, False, "missing"))
             continue
         if current_rank <= 1:
-            rows.append(row(code, current, nan, 1.0, False, "already first"))
+            rows.append(entry(code, current, nan, 1.0, False, "already first"))
             continue
         if math.isnan(current):
-            rows.append(row(code, current, nan, nan, False, "missing"))
+            rows.append(entry(code, current, nan, nan, False, "missing"))
             continue
         target = max(1, int(current_rank) - places)
-        direction = framework.direction(code)
-        column = group[code].astype(float)
-        best = float(column.max() if direction > 0 else column.min())
+        direction = tree.directions[j]
+        column = panel.X[year_rows, j]
+        best = float(np.nanmax(column) if direction > 0 else np.nanmin(column))
         if (best - current) * direction <= 0:
-            rows.append(row(code, current, nan, float(current_rank), False, "already best"))
+            rows.append(entry(code, current, nan, float(current_rank), False, "already best"))
             continue
+        trial = np.array(panel.X, copy=True)
 
-        def evaluate(value: float, code: str = code, target: int = target):
-            trial = data.copy()
-            trial[code] = trial[code].astype(float)
-            trial.loc[mask, code] = value
-            return _unit_rank(trial, framework, config, adcode, year, members, unit_groups, target)
+        def evaluate(value: float, j: int = j, target: int = target, trial=trial):
+            trial[row, j] = value
+            return _unit_rank(compute(build, trial).V[:, root], row, year_rows, target)
 
         hi_rank, g_hi = evaluate(best)
         if not g_hi >= 0:
-            rows.append(row(code, current, nan, hi_rank, False, "best value not enough"))
+            rows.append(entry(code, current, nan, hi_rank, False, "best value not enough"))
             continue
         lo, hi = current, best
-        g_lo = base_gap(target)  # < 0: the unit is not yet at the target rank
+        g_lo = _unit_rank(index, row, year_rows, target)[1]  # < 0: not yet at the target
         tol = rtol * abs(best - current)
         sign = 1.0 if hi > lo else -1.0
         side, slow = 0, 0
@@ -720,7 +690,7 @@ def what_it_takes(
                 g_hi = g_hi / 2.0 if side == -1 else g_hi
                 side = -1
             slow = slow + 1 if abs(hi - lo) > 0.5 * width else 0
-        rows.append(row(code, current, hi, hi_rank, True, ""))
+        rows.append(entry(code, current, hi, hi_rank, True, ""))
     out = pd.DataFrame(rows, columns=columns)
     out["feasible"] = out["feasible"].astype(bool)
     return out

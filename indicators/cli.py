@@ -8,6 +8,8 @@ Decisions (also in ``docs/METHODS.md``):
 
 * Default inputs are the bundled ``data/`` files and the default peer group is ``yrd27``;
   with ``--coinr`` or with ``--data`` but no ``--units-file`` the default group is ``all``.
+* Every method option (names, types, allowed values, help text, defaults) comes from the
+  declarations in ``indicators.config.PARAMETERS`` and ``indicators.uncertainty.PARAMETERS``.
 * ``--year Y`` computes on every year (so pooled bounds stay those of the whole panel) and
   writes only year ``Y``.
 * ``--coinr`` reads ``--data`` as COINr's iData and ``--framework`` as its iMeta and, unless
@@ -29,7 +31,6 @@ from indicators.validate import ValidationError
 
 __all__ = ["main", "build_parser"]
 
-STEPS = ("impute", "treat", "normalise", "weights", "aggregate")
 OUTPUT_SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".parquet": "parquet"}
 
 
@@ -37,27 +38,14 @@ class UsageError(Exception):
     """A bad command-line option (exit code 2)."""
 
 
-def _registries() -> tuple[dict[str, list[str]], dict[str, dict[str, str]], str | None]:
-    """Allowed method names per step, their descriptions, and an import error (if any)."""
-    try:
-        from indicators import methods
-    except Exception as exc:  # the engine core may be missing or broken: --help still works
-        return {step: [] for step in STEPS}, {}, f"{type(exc).__name__}: {exc}"
-    names = {step: list(getattr(methods, step.upper())) for step in STEPS}
-    descriptions = getattr(methods, "DESCRIPTIONS", {})
-    return names, descriptions, None
-
-
 def _methods_epilog() -> str:
-    names, descriptions, error = _registries()
-    if error:
-        return f"method names are unavailable: {error}"
+    from indicators.methods import METHODS
+
     lines = ["methods:"]
-    for step in STEPS:
+    for step, table in METHODS.items():
         lines.append(f"  --{step}:")
-        for name in names[step]:
-            text = descriptions.get(step, {}).get(name, "")
-            lines.append(f"    {name:<22} {text}".rstrip())
+        for name, method in table.items():
+            lines.append(f"    {name:<22} {method.description}".rstrip())
     return "\n".join(lines)
 
 
@@ -66,7 +54,43 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: error: {message}")
 
 
-def _add_common(parser: argparse.ArgumentParser, names: dict[str, list[str]]) -> None:
+def _text_type(param):
+    """argparse ``type`` for a declared parameter: its own parser, errors as usage errors."""
+
+    def parse(text: str) -> Any:
+        try:
+            return param.parse(text)
+        except ValueError as exc:
+            raise argparse.ArgumentTypeError(f"{param.cli_flag}: {exc}") from None
+
+    parse.__name__ = param.name  # argparse names the type in its messages
+    return parse
+
+
+def add_declared(group, params, defaults: Any) -> None:
+    """One flag per declared parameter that is offered on the command line (``param.cli``):
+    choices, type, help text and the default all come from the declaration."""
+    from indicators.params import OneOf
+
+    for param in params:
+        if not param.cli:
+            continue
+        default = getattr(defaults, param.name) if defaults is not None else None
+        shown = f" (default: {default})" if default not in (None, (), "") else ""
+        kwargs: dict[str, Any] = {"dest": param.name, "default": None}
+        if isinstance(param.constraint, OneOf):  # argparse lists the choices itself
+            kwargs["choices"] = list(param.constraint.options)
+            kwargs["help"] = f"{param.help}{shown}"
+        else:
+            kwargs["type"] = _text_type(param)
+            kwargs["metavar"] = param.name.upper()
+            kwargs["help"] = f"{param.help}; {param.constraint.describe()}{shown}"
+        group.add_argument(param.cli_flag, **kwargs)
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    from indicators.config import PARAMETERS, Config
+
     inputs = parser.add_argument_group("inputs")
     inputs.add_argument("--data", help="wide data table (CSV/XLSX/Parquet); default: bundled")
     inputs.add_argument("--framework", help="framework table; default: bundled framework.csv")
@@ -83,20 +107,14 @@ def _add_common(parser: argparse.ArgumentParser, names: dict[str, list[str]]) ->
         action="store_true",
         help="read COINr-style inputs: --data is iData (uCode, Time), --framework is iMeta",
     )
-    method = parser.add_argument_group("methods (see the list below)")
-    for step in STEPS:
-        choices = names[step] or None
-        metavar = "{" + ",".join(names[step]) + "}" if names[step] else "M"
-        method.add_argument(f"--{step}", choices=choices, metavar=metavar)
-    method.add_argument("--scope", choices=["pooled", "per_year"], help="normalisation bounds")
-    method.add_argument(
-        "--min-coverage", type=float, help="minimum share of children's weight present (0-1)"
-    )
+    add_declared(parser.add_argument_group("methods (see the list below)"), PARAMETERS, Config())
     parser.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    names, _, _ = _registries()
+    from indicators.uncertainty import PARAMETERS as UA_PARAMETERS
+    from indicators.uncertainty import UNCERTAINTY_DEFAULTS
+
     epilog = _methods_epilog()
     parser = _Parser(
         prog="python -m indicators",
@@ -112,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_common(compute, names)
+    _add_common(compute)
     unc = sub.add_parser(
         "uncertainty",
         help="Monte Carlo rank intervals",
@@ -120,9 +138,8 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=epilog,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    _add_common(unc, names)
-    unc.add_argument("--n", type=int, default=1000, help="number of Monte Carlo runs")
-    unc.add_argument("--seed", type=int, default=0, help="random seed")
+    _add_common(unc)
+    add_declared(unc.add_argument_group("uncertainty"), UA_PARAMETERS, UNCERTAINTY_DEFAULTS)
     sub.add_parser(
         "build-data",
         help="rebuild data/ from the census tables (see build-data --help)",
@@ -156,30 +173,12 @@ def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame |
     return data, framework, units, source
 
 
-def _members(args: argparse.Namespace, data: pd.DataFrame, units: pd.DataFrame | None) -> list[str]:
-    from indicators.groups import select_units
-
-    spec = args.units
-    if spec is None:
-        spec = "yrd27" if units is not None and "yrd27" in units.columns else "all"
-    if units is None:
-        units = pd.DataFrame({"adcode": sorted(data["adcode"].unique())})
-    return select_units(units, spec)
-
-
 def _config(args: argparse.Namespace) -> Any:
-    from indicators.config import Config
+    from indicators.config import PARAMETERS, Config
 
-    changes: dict[str, Any] = {}
-    for step in STEPS:
-        value = getattr(args, step)
-        if value is not None:
-            changes[step] = value
-    if args.scope is not None:
-        changes["normalise_scope"] = args.scope
-    if args.min_coverage is not None:
-        changes["min_coverage"] = args.min_coverage
-    elif args.coinr:
+    changes = {p.name: getattr(args, p.name) for p in PARAMETERS if p.cli}
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if args.coinr and "min_coverage" not in changes:
         changes["min_coverage"] = 0.0  # COINr Aggregate(): dat_thresh = NULL
     return Config().replace(**changes)
 
@@ -189,13 +188,38 @@ def _output(args: argparse.Namespace) -> tuple[Path, str]:
     fmt = OUTPUT_SUFFIXES.get(out.suffix.lower())
     if fmt is None:
         raise UsageError(f"--out must end in .csv, .xlsx or .parquet, got {args.out!r}")
+    for flag in ("data", "framework", "units_file"):
+        given = getattr(args, flag, None)
+        if given and _same_file(Path(given), out):
+            raise UsageError(f"--out {args.out} is also --{flag.replace('_', '-')}: it would be "
+                             "overwritten; write the result to another file")  # fmt: skip
     return out, fmt
 
 
-def _unit_groups(units: pd.DataFrame | None) -> dict[str, str] | None:
-    if units is None or "province_zh" not in units.columns:
-        return None
-    return dict(zip(units["adcode"], units["province_zh"], strict=True))
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def _build(args: argparse.Namespace) -> tuple[Any, str]:
+    """The build the options describe (inputs, peer group, config), validated."""
+    from indicators.build import Build
+
+    data, framework, units, source = _inputs(args)
+    spec = args.units
+    if spec is None:
+        spec = "yrd27" if units is not None and "yrd27" in units.columns else "all"
+    build = Build.create(data, framework, _config(args), members=spec, units=units, source=source)
+    if build.absent:
+        shown = ", ".join(build.absent[:20]) + (" …" if len(build.absent) > 20 else "")
+        print(
+            f"note: {len(build.absent)} unit(s) of the peer group have no row in the data and "
+            f"are left out: {shown}",
+            file=sys.stderr,
+        )
+    return build, source
 
 
 def _finish(frame: pd.DataFrame, args: argparse.Namespace, years: Sequence[int]) -> pd.DataFrame:
@@ -215,11 +239,9 @@ def _compute(args: argparse.Namespace) -> int:
     from indicators.pipeline import run_pipeline
 
     out, fmt = _output(args)
-    data, framework, units, source = _inputs(args)
-    config = _config(args)
-    members = _members(args, data, units)
-    result = run_pipeline(data, framework, config, units=members, unit_groups=_unit_groups(units))
-    frame = _finish(result.scores, args, data["year"].tolist())
+    build, source = _build(args)
+    result = run_pipeline(build)
+    frame = _finish(result.scores, args, build.years)
     write_table(frame, out, fmt, result=result, data_source=source)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
     return 0
@@ -227,20 +249,14 @@ def _compute(args: argparse.Namespace) -> int:
 
 def _uncertainty(args: argparse.Namespace) -> int:
     from indicators.export import write_table
+    from indicators.uncertainty import UNCERTAINTY_DEFAULTS, uncertainty
 
     out, fmt = _output(args)
-    if args.n < 1:
-        raise UsageError("--n must be at least 1")
-    try:
-        from indicators.uncertainty import uncertainty
-    except ImportError as exc:
-        print(f"error: uncertainty analysis is not available: {exc}", file=sys.stderr)
-        return 1
-    data, framework, units, source = _inputs(args)
-    config = _config(args)
-    members = _members(args, data, units)
-    result = uncertainty(data, framework, config, n=args.n, seed=args.seed, units=members)
-    frame = _finish(result.ranks, args, data["year"].tolist())
+    build, source = _build(args)
+    n = UNCERTAINTY_DEFAULTS.n if args.n is None else args.n
+    seed = UNCERTAINTY_DEFAULTS.seed if args.seed is None else args.seed
+    result = uncertainty(build, n=n, seed=seed)
+    frame = _finish(result.ranks, args, build.years)
     write_table(frame, out, fmt, data_source=source)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
     return 0

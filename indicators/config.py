@@ -1,29 +1,33 @@
 """One frozen config object holds every methodological choice of a build.
 
 Like a scikit-learn estimator, :class:`Config` *stores* settings and never validates them in its
-constructor; :meth:`Config.validate` lists every bad field (with the allowed values) and
-:func:`indicators.run_pipeline` raises :class:`~indicators.validate.ValidationError` on them. A
-config is hashable, so it can key a cache, and round-trips through plain data
-(``Config.from_dict(c.to_dict()) == c``), so a build can be stored and regenerated (COINr's log /
-``Regen()``). Defaults reproduce COINr's default build (no imputation, no treatment, min-max
-0-100, framework weights, arithmetic mean).
+constructor. What each setting may hold is declared once, in :data:`PARAMETERS` (a
+:class:`~indicators.params.Param` per field, with its constraint, help text, command-line flag,
+link key and labels); :meth:`Config.validate` checks every field against its declaration, then
+the rules that involve several fields (:data:`RULES`), and lists every problem with the allowed
+values. The same declaration drives the command line (``indicators.cli``) and the dashboard's
+sidebar and links (``ui.state``). A config is hashable, so it can key a cache, and round-trips
+through plain data (``Config.from_dict(c.to_dict()) == c``), so a build can be stored and
+regenerated (COINr's log / ``Regen()``). Defaults reproduce COINr's default build (no
+imputation, no treatment, min-max 0-100, framework weights, arithmetic mean).
 """
 
 from __future__ import annotations
 
 import dataclasses
-import math
-import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from indicators.methods import AGGREGATE, IMPUTE, NORMALISE, TREAT, WEIGHTS
+from indicators.methods import AGGREGATE, METHODS
+from indicators.params import Interval, IntTuple, Matrices, OneOf, Pairs, Param, is_number
 from indicators.validate import Problem, ValidationError
 
-__all__ = ["Config", "NORMALISE_SCOPES"]
+__all__ = ["Config", "PARAMETERS", "RULES", "NORMALISE_SCOPES", "MAX_WEIGHT"]
 
 NORMALISE_SCOPES = ("pooled", "per_year")
+#: Largest weight override: relative weights beyond this are a typo, and their sums overflow.
+MAX_WEIGHT = 1e12
 _SOURCE = "config"
 
 
@@ -40,13 +44,10 @@ def _listify(value: Any) -> Any:
     return value
 
 
-def _is_number(v: object) -> bool:
-    return isinstance(v, numbers.Real) and not isinstance(v, bool) and math.isfinite(float(v))
-
-
 @dataclass(frozen=True)
 class Config:
-    """Every methodological choice of one build (see ``docs/ENGINE_API.md`` for the table).
+    """Every methodological choice of one build (declared in :data:`PARAMETERS`; see
+    ``docs/ENGINE_API.md`` for the table).
 
     Parameters
     ----------
@@ -103,12 +104,20 @@ class Config:
 
     # ------------------------------------------------------------------ plain data
     def replace(self, **changes: Any) -> Config:
-        """A copy with some fields changed (lists are stored as tuples)."""
+        """A copy with some fields changed (lists are stored as tuples).
+
+        Raises :class:`ValidationError` for a name that is not a setting."""
+        _check_names(changes)
         return dataclasses.replace(self, **{k: _tuplify(v) for k, v in changes.items()})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-friendly dict (tuples become lists)."""
-        return {f.name: _listify(getattr(self, f.name)) for f in _fields()}
+        return {f.name: _listify(getattr(self, f.name)) for f in dataclasses.fields(self)}
+
+    def changes(self) -> dict[str, Any]:
+        """The settings that differ from the defaults (``Config()``), as plain data."""
+        default = Config()
+        return {k: v for k, v in self.to_dict().items() if v != _listify(getattr(default, k))}
 
     @classmethod
     def from_dict(cls, d: Mapping[str, Any]) -> Config:
@@ -117,20 +126,7 @@ class Config:
         Unknown keys raise :class:`ValidationError` (they would otherwise be silently lost);
         values are stored as given and checked by :meth:`validate`.
         """
-        names = {f.name for f in _fields()}
-        unknown = [k for k in d if k not in names]
-        if unknown:
-            raise ValidationError(
-                [
-                    Problem(
-                        _SOURCE,
-                        None,
-                        str(k),
-                        f"unknown setting {k!r}; known: {', '.join(sorted(names))}",
-                    )
-                    for k in unknown
-                ]
-            )
+        _check_names(d)
         return cls(**{k: _tuplify(v) for k, v in d.items()})
 
     def aggregate_for(self, level: int) -> str:
@@ -148,188 +144,155 @@ class Config:
     def validate(self, framework: Any = None) -> list[Problem]:
         """Every problem with these settings (empty list = valid).
 
-        Parameters
-        ----------
-        framework : Framework, optional
-            When given, codes in ``goalposts``, ``weight_overrides`` and ``ahp`` are checked
-            against it, as are the AHP matrix sizes and the levels.
+        Each field is checked against its declaration in :data:`PARAMETERS`, then the rules
+        that involve several fields (:data:`RULES`). With ``framework`` the codes and levels
+        named in the settings are checked against it too.
         """
-        out: list[Problem] = []
-
-        def bad(column: str, message: str, severity: str = "error") -> None:
-            out.append(Problem(_SOURCE, None, column, message, severity))
-
-        for name, registry in (
-            ("impute", IMPUTE),
-            ("treat", TREAT),
-            ("normalise", NORMALISE),
-            ("weights", WEIGHTS),
-            ("aggregate", AGGREGATE),
-        ):
-            value = getattr(self, name)
-            if not isinstance(value, str) or value not in registry:
-                bad(name, f"{name} must be one of {', '.join(registry)}; got {value!r}")
-        if self.normalise_scope not in NORMALISE_SCOPES:
-            bad(
-                "normalise_scope",
-                f"normalise_scope must be one of {', '.join(NORMALISE_SCOPES)}; "
-                f"got {self.normalise_scope!r}",
-            )
-        if not _is_number(self.treat_skew) or self.treat_skew <= 0:
-            bad("treat_skew", f"treat_skew must be a number > 0; got {self.treat_skew!r}")
-        if not _is_number(self.treat_kurt):
-            bad("treat_kurt", f"treat_kurt must be a number; got {self.treat_kurt!r}")
-        if (
-            not isinstance(self.treat_winmax, numbers.Integral)
-            or isinstance(self.treat_winmax, bool)
-            or self.treat_winmax < 0
-        ):
-            bad("treat_winmax", f"treat_winmax must be an integer >= 0; got {self.treat_winmax!r}")
-        if not _is_number(self.min_coverage) or not 0 <= self.min_coverage <= 1:
-            bad(
-                "min_coverage",
-                f"min_coverage must be a number in [0, 1]; got {self.min_coverage!r}",
-            )
-
-        codes = set(framework.codes) if framework is not None else None
-        levels = set(framework.levels) if framework is not None else None
-
-        # goalposts
-        if not isinstance(self.goalposts, tuple):
-            bad("goalposts", "goalposts must be a tuple of (code, low, high)")
-        else:
-            seen: set = set()
-            for item in self.goalposts:
-                if not (isinstance(item, tuple) and len(item) == 3):
-                    bad("goalposts", f"each goalpost must be (code, low, high); got {item!r}")
-                    continue
-                code, low, high = item
-                if not (_is_number(low) and _is_number(high)) or not low < high:
-                    bad(
-                        "goalposts",
-                        f"goalposts for {code!r} need numbers low < high; got ({low!r}, {high!r})",
-                    )
-                if code in seen:
-                    bad("goalposts", f"goalposts for {code!r} given twice")
-                seen.add(code)
-                if framework is not None and code not in framework.indicators:
-                    bad("goalposts", f"goalposts for {code!r}: not an indicator of the framework")
-
-        # weights_levels
-        if not isinstance(self.weights_levels, tuple) or not all(
-            isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in self.weights_levels
-        ):
-            bad(
-                "weights_levels",
-                f"weights_levels must be a tuple of integers; got {self.weights_levels!r}",
-            )
-        elif levels is not None:
-            weighted = sorted(levels)[:-1]
-            for lev in self.weights_levels:
-                if lev not in weighted:
-                    bad(
-                        "weights_levels",
-                        f"level {lev} has no weights; levels with weights: "
-                        f"{', '.join(map(str, weighted))}",
-                    )
-
-        # weight overrides
-        if not isinstance(self.weight_overrides, tuple):
-            bad("weight_overrides", "weight_overrides must be a tuple of (code, weight)")
-        else:
-            for item in self.weight_overrides:
-                if not (isinstance(item, tuple) and len(item) == 2):
-                    bad("weight_overrides", f"each override must be (code, weight); got {item!r}")
-                    continue
-                code, w = item
-                if not _is_number(w) or w < 0:
-                    bad("weight_overrides", f"weight for {code!r} must be a number >= 0; got {w!r}")
-                if codes is not None and (code not in codes or code == framework.root):
-                    bad("weight_overrides", f"{code!r} is not a weighted code of the framework")
-
-        # AHP
-        self._validate_ahp(bad, framework)
-
-        # aggregation by level
-        if not isinstance(self.aggregate_by_level, tuple):
-            bad("aggregate_by_level", "aggregate_by_level must be a tuple of (level, method)")
-        else:
-            for item in self.aggregate_by_level:
-                if not (isinstance(item, tuple) and len(item) == 2):
-                    bad("aggregate_by_level", f"each entry must be (level, method); got {item!r}")
-                    continue
-                lev, method = item
-                if method not in AGGREGATE:
-                    bad(
-                        "aggregate_by_level",
-                        f"method for level {lev!r} must be one of "
-                        f"{', '.join(AGGREGATE)}; got {method!r}",
-                    )
-                if levels is not None and (lev not in levels or lev == min(levels)):
-                    bad(
-                        "aggregate_by_level",
-                        f"level {lev!r} has no aggregates; levels with "
-                        f"aggregates: {', '.join(map(str, sorted(levels)[1:]))}",
-                    )
-
-        # combinations
-        means = {self.aggregate}
-        if isinstance(self.aggregate_by_level, tuple):
-            means |= {i[1] for i in self.aggregate_by_level if isinstance(i, tuple) and len(i) == 2}
-        if self.normalise == "zscore" and means & {"geometric", "harmonic"}:
-            bad(
-                "aggregate",
-                "geometric and harmonic means need non-negative normalised values; "
-                "z-scores are negative for half the units: use minmax, percentile, rank, "
-                "goalposts or distance_to_frontier",
-            )
+        out = []
+        for param in PARAMETERS:
+            for message in param.problems(getattr(self, param.name), framework):
+                out.append(Problem(_SOURCE, None, param.name, message))
+        for column, rule in RULES:
+            for message in rule(self, framework):
+                out.append(Problem(_SOURCE, None, column, message))
         return out
 
-    def _validate_ahp(self, bad, framework) -> None:
-        if not isinstance(self.ahp, tuple):
-            bad("ahp", "ahp must be a tuple of (parent_code, matrix)")
-            return
-        for item in self.ahp:
-            if not (isinstance(item, tuple) and len(item) == 2):
-                bad("ahp", f"each entry must be (parent_code, matrix); got {item!r}")
-                continue
-            parent, matrix = item
-            rows = matrix if isinstance(matrix, tuple) else None
-            n = len(rows) if rows is not None else -1
-            if (
-                rows is None
-                or n == 0
-                or not all(
-                    isinstance(r, tuple) and len(r) == n and all(_is_number(v) for v in r)
-                    for r in rows
+
+def _check_names(d: Mapping[str, Any]) -> None:
+    names = {f.name for f in dataclasses.fields(Config)}
+    unknown = [k for k in d if k not in names]
+    if unknown:
+        raise ValidationError(
+            [
+                Problem(
+                    _SOURCE,
+                    None,
+                    str(k),
+                    f"unknown setting {k!r}; known: {', '.join(sorted(names))}",
                 )
-            ):
-                bad("ahp", f"matrix for {parent!r} must be a square table of numbers")
-                continue
-            if any(v <= 0 for r in rows for v in r):
-                bad("ahp", f"matrix for {parent!r}: every entry must be > 0")
-                continue
-            for i in range(n):
-                if abs(rows[i][i] - 1) > 1e-9:
-                    bad("ahp", f"matrix for {parent!r}: diagonal entry {i + 1} must be 1")
-                for j in range(i + 1, n):
-                    if abs(rows[i][j] * rows[j][i] - 1) > 1e-6:
-                        bad(
-                            "ahp",
-                            f"matrix for {parent!r} is not reciprocal: a[{i + 1},{j + 1}]"
-                            f" = {rows[i][j]} but a[{j + 1},{i + 1}] = {rows[j][i]} (should be "
-                            f"{1 / rows[i][j]:.6g})",
-                        )
-            if framework is not None:
-                if parent not in framework.codes or framework.level(parent) == 1:
-                    bad("ahp", f"{parent!r} is not an aggregate of the framework")
-                elif len(framework.children(parent)) != n:
-                    bad(
-                        "ahp",
-                        f"matrix for {parent!r} is {n}x{n} but it has "
-                        f"{len(framework.children(parent))} children",
-                    )
+                for k in unknown
+            ]
+        )
 
 
-def _fields() -> tuple[dataclasses.Field, ...]:
-    return dataclasses.fields(Config)
+# ---------------------------------------------------------------------------- entry checks
+def _goalpost(entry: tuple, framework: Any) -> list[str]:
+    code, low, high = entry
+    out = []
+    if not (is_number(low) and is_number(high)) or not low < high:
+        out.append(f"goalposts for {code!r} need numbers low < high; got ({low!r}, {high!r})")
+    if framework is not None and code not in framework.indicators:
+        out.append(f"goalposts for {code!r}: not an indicator of the framework")
+    return out
+
+
+def _override(entry: tuple, framework: Any) -> list[str]:
+    code, weight = entry
+    out = []
+    if not is_number(weight) or not 0 <= weight <= MAX_WEIGHT:
+        out.append(f"weight for {code!r} must be a number from 0 to {MAX_WEIGHT:g}; got {weight!r}")
+    if framework is not None and (code not in framework.codes or code == framework.root):
+        out.append(f"{code!r} is not a weighted code of the framework")
+    return out
+
+
+def _level_method(entry: tuple, framework: Any) -> list[str]:
+    level, method = entry
+    out = []
+    if method not in AGGREGATE:
+        out.append(
+            f"method for level {level!r} must be one of {', '.join(AGGREGATE)}; got {method!r}"
+        )
+    if framework is not None:
+        levels = sorted(framework.levels)
+        if level not in levels or level == levels[0]:
+            out.append(
+                f"level {level!r} has no aggregates; levels with aggregates: "
+                f"{', '.join(map(str, levels[1:]))}"
+            )
+    return out
+
+
+# ---------------------------------------------------------------------------- the declaration
+#: Every setting of :class:`Config`, declared once (order = the order shown to users).
+PARAMETERS: tuple[Param, ...] = (
+    Param("normalise", OneOf(tuple(METHODS["normalise"])), "normalisation method",
+          url="norm", label=("标准化", "Normalisation"), step="normalise"),
+    Param("weights", OneOf(tuple(METHODS["weights"])), "weighting method",
+          url="wt", label=("权重", "Weights"), step="weights"),
+    Param("aggregate", OneOf(tuple(METHODS["aggregate"])), "aggregation method (every level)",
+          url="agg", label=("汇总", "Aggregation"), step="aggregate"),
+    Param("treat", OneOf(tuple(METHODS["treat"])), "outlier treatment",
+          url="treat", label=("异常值处理", "Outlier treatment"), step="treat"),
+    Param("impute", OneOf(tuple(METHODS["impute"])), "imputation of missing values",
+          url="imp", label=("缺失值填补", "Imputation"), step="impute"),
+    Param("normalise_scope", OneOf(NORMALISE_SCOPES),
+          "normalisation bounds: pooled over all years, or learned per year", flag="--scope"),
+    Param("min_coverage", Interval(0.0, 1.0),
+          "minimum share of the children's weight present for an aggregate to exist"),
+    Param("treat_skew", Interval(0.0, None, closed="neither"),
+          "treatment: |skewness| at or above which an indicator is treated"),
+    Param("treat_kurt", Interval(), "treatment: kurtosis at or above which it is treated"),
+    Param("treat_winmax", Interval(0, None, integer=True),
+          "treatment: most points winsorised before a log transform"),
+    Param("goalposts", Pairs("code:low:high", (str, float, float), _goalpost),
+          "goalposts per indicator for normalise=goalposts, in the indicator's units"),
+    Param("weights_levels", IntTuple("weights", lambda fw: sorted(fw.levels)[:-1]),
+          "levels the weighting method applies to (1 = indicators); empty = every level"),
+    Param("weight_overrides", Pairs("code:weight", (str, float), _override),
+          "weights replacing the method's, relative to the siblings', e.g. D1:2,D2:1"),
+    Param("ahp", Matrices(), "AHP pairwise comparison matrices per parent", cli=False),
+    Param("aggregate_by_level", Pairs("level:method", (int, str), _level_method),
+          "aggregation method for the aggregates of one level, e.g. 3:geometric"),
+)  # fmt: skip
+
+#: Declared parameter by name.
+BY_NAME: dict[str, Param] = {p.name: p for p in PARAMETERS}
+
+
+# ---------------------------------------------------------------------------- rules
+def _means(config: Config) -> set:
+    means = {config.aggregate}
+    if isinstance(config.aggregate_by_level, tuple):
+        means |= {e[1] for e in config.aggregate_by_level if isinstance(e, tuple) and len(e) == 2}
+    return means
+
+
+def _zscore_needs_arithmetic(config: Config, framework: Any) -> list[str]:
+    """Geometric and harmonic means need non-negative inputs; z-scores are negative for about
+    half the units (the zero-safe shift would floor them all at 0)."""
+    if config.normalise == "zscore" and _means(config) & {"geometric", "harmonic"}:
+        return [
+            "geometric and harmonic means need non-negative normalised values; z-scores are "
+            "negative for half the units: use minmax, percentile, rank, goalposts or "
+            "distance_to_frontier with these means, or the arithmetic mean with z-scores"
+        ]
+    return []
+
+
+def _no_parent_weighs_zero(config: Config, framework: Any) -> list[str]:
+    """Overrides may not leave every child of a parent at weight 0 (there would be no
+    aggregate; the old behaviour of silently using equal weights hid the mistake)."""
+    if framework is None or not isinstance(config.weight_overrides, tuple):
+        return []
+    given = {}
+    for entry in config.weight_overrides:
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[0] in framework.codes:
+            given[entry[0]] = entry[1]
+    out = []
+    for parent in dict.fromkeys(framework.parent(c) for c in given if c != framework.root):
+        kids = framework.children(parent)
+        weights = [given.get(k, framework.weight(k)) for k in kids]
+        if all(is_number(w) and w == 0 for w in weights):
+            out.append(
+                f"every child of {parent!r} would have weight 0 ({', '.join(kids)}): "
+                "give at least one a weight above 0"
+            )
+    return out
+
+
+#: Rules over several fields: (column reported, function(config, framework) -> messages).
+RULES: tuple[tuple[str, Callable[[Config, Any], list[str]]], ...] = (
+    ("aggregate", _zscore_needs_arithmetic),
+    ("weight_overrides", _no_parent_weighs_zero),
+)

@@ -362,7 +362,8 @@ def write_table(
         ``effective_weight``) and ``methodology`` (:func:`methodology_table`). Parquet: the
         config is stored as JSON in the file's key-value metadata (``indicators.config``).
     data_source : str, optional
-        Shown in the methodology sheet (XLSX) and stored in Parquet metadata.
+        Shown in the methodology sheet (XLSX) and stored in Parquet metadata (default: the
+        result's ``build.source``).
     computed : date or ISO string, optional
         Date of computation for the methodology sheet and the XLSX properties (default today).
 
@@ -376,6 +377,8 @@ def write_table(
             raise ValueError("fmt is required when writing to a buffer")
         fmt = Path(target).suffix.lstrip(".").lower()
     fmt = fmt.lower().lstrip(".")
+    if data_source is None and result is not None:
+        data_source = result.build.source
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     table = _prepare(frame)

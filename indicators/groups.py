@@ -18,7 +18,7 @@ import pandas as pd
 from indicators.cells import is_missing, normalise_adcode
 from indicators.validate import Problem, ValidationError
 
-__all__ = ["select_units", "group_columns", "province_options"]
+__all__ = ["select_units", "group_columns", "province_options", "reconcile_units"]
 
 _BASE_COLUMNS = {"adcode", "name_zh", "name_en", "province_zh", "province_en"}
 # longest first, so that "维吾尔自治区" is stripped before "自治区"
@@ -149,3 +149,67 @@ def select_units(units: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
             ]
         )
     return sorted(set(wanted))
+
+
+def reconcile_units(
+    units: pd.DataFrame, data: pd.DataFrame, source: str = "units"
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """The units table aligned with the data's units, and what did not match.
+
+    Every unit of the data gets a row (a unit the table does not list is named by its id);
+    rows for units without data are left out. Returns ``(units, problems)``: an error when the
+    table lists none of the data's units (nothing could be named or grouped: almost certainly
+    the wrong file), and a note for each kind of mismatch otherwise, naming a few ids.
+    """
+    have = pd.unique(data["adcode"].astype("str"))
+    listed = units["adcode"].astype("str")
+    known = set(listed)
+    missing = [a for a in have if a not in known]
+    extra = sorted(known.difference(have))
+
+    def few(ids: Sequence[str]) -> str:
+        return ", ".join(repr(i) for i in ids[:5]) + (
+            f" and {len(ids) - 5} more" if len(ids) > 5 else ""
+        )
+
+    if len(missing) == len(have):
+        return units, [
+            Problem(
+                source,
+                None,
+                "adcode",
+                f"the units file lists none of the data's {len(have)} units (the data have "
+                f"{few(list(have))}; the units file {few(list(listed))}): is it the right file?",
+            )
+        ]
+    problems = []
+    if missing:
+        problems.append(
+            Problem(
+                source,
+                None,
+                "adcode",
+                f"{len(missing)} unit(s) of the data are not in the "
+                f"units file and are named by their id: {few(missing)}",
+                "info",
+            )
+        )
+    if extra:
+        problems.append(
+            Problem(
+                source,
+                None,
+                "adcode",
+                f"{len(extra)} unit(s) of the units file have no "
+                f"data and are left out: {few(extra)}",
+                "info",
+            )
+        )
+    aligned = units.loc[listed.isin(set(have))]
+    if missing:
+        added = pd.DataFrame({"adcode": missing, "name_zh": missing, "name_en": missing})
+        aligned = pd.concat([aligned, added], ignore_index=True)
+        for column in aligned.columns:
+            if column in group_columns(units):
+                aligned[column] = aligned[column].fillna(0).astype("int64")
+    return aligned.reset_index(drop=True), problems

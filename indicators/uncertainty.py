@@ -18,19 +18,20 @@ Uncertain inputs (``vary``), each drawn independently and uniformly per draw:
 * ``drop`` — none, or one indicator removed from the framework (each with the same chance);
   an aggregate left without indicators is removed with it and its siblings are renormalised.
 
-Vectorised, with exactly the semantics of rerunning the pipeline. The normalised matrix of a
-draw depends only on (normalisation, treatment) because imputation, treatment and
-normalisation work indicator by indicator; so :func:`~indicators.pipeline.run_pipeline` is run
-once per distinct combination (at most a few dozen, cached) and gives the normalised
-indicators and the method's weights. The draws of one combination and aggregation method are
-then aggregated together as matrix operations (weights of shape draws × children,
-:func:`~indicators.pipeline.aggregate_tree`) and ranked per year with one ``argsort``. A
-dropped indicator is a weight of 0 (its aggregate, if emptied, too), which is the same
-arithmetic as the smaller framework. With data-driven weights (``entropy``, ``critic``,
-``pca``) or weight overrides in the nominal config the weights themselves depend on the
-dropped indicator and the aggregation, so the pipeline is run once per (normalisation,
-treatment, aggregation, dropped indicator) instead: exact, but slower.
-:meth:`UncertaintyResult.draw_build` returns, for any draw, the framework and config whose
+Vectorised, with exactly the semantics of rerunning the pipeline, and through the same step
+functions (:mod:`indicators.steps`). The normalised matrix of a draw depends only on
+(normalisation, treatment) because imputation, treatment and normalisation work indicator by
+indicator; so the treatment and normalisation steps run once per distinct combination (at most
+a few dozen) on the nominal build's imputed values. The draws of one combination and
+aggregation method are then aggregated together as matrix operations (weights of shape draws ×
+children, :func:`~indicators.tree.aggregate_tree`) and ranked per year with one ``argsort``.
+
+A dropped indicator gets weight 0 (and so does an aggregate it leaves empty) and its siblings'
+weights are renormalised. With weights that do not depend on the data (framework, equal, AHP,
+and any weight overrides) that is the whole effect. Data-driven weights (``entropy``,
+``critic``, ``pca``) are learned again without the dropped indicator and for the drawn
+normalisation, treatment and aggregation: the weighting step runs once per such combination
+(exact, but slower). :meth:`UncertaintyResult.draw_build` returns, for any draw, the build whose
 :func:`~indicators.pipeline.run_pipeline` gives that draw's scores (tests check this to 1e-9).
 
 References
@@ -44,18 +45,25 @@ index).
 
 from __future__ import annotations
 
+import inspect
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from indicators import steps
+from indicators.build import Build
 from indicators.config import Config
 from indicators.framework import Framework
-from indicators.pipeline import Tree, aggregate_tree, build_tree, run_pipeline
+from indicators.methods import WEIGHTS
+from indicators.params import Interval, Param
+from indicators.pipeline import run_pipeline
 from indicators.result import Result
+from indicators.tree import Tree, aggregate_tree, tree_of
 from indicators.validate import Problem, ValidationError
 
 __all__ = [
@@ -64,6 +72,8 @@ __all__ = [
     "CHOICES",
     "ALTERNATIVES",
     "WEIGHT_BINS",
+    "MAX_DRAWS",
+    "PARAMETERS",
     "rank_rows",
     "first_order_shares",
 ]
@@ -85,6 +95,20 @@ WEIGHT_BINS = 10
 _DATA_DRIVEN = ("entropy", "critic", "pca")
 
 _SOURCE = "uncertainty"
+
+
+#: Most Monte Carlo draws in one analysis (20,000 give rank percentiles to about ±0.3 ranks).
+MAX_DRAWS = 20_000
+#: Most (draws × unit-years) held at once: two float arrays of this size are kept (~0.8 GB).
+MAX_DRAW_CELLS = 50_000_000
+
+#: Declared arguments of :func:`uncertainty` (checked, and offered by the command line).
+PARAMETERS: tuple[Param, ...] = (
+    Param("n", Interval(2, MAX_DRAWS, integer=True), "number of Monte Carlo draws"),
+    Param("seed", Interval(0, 2**63 - 1, integer=True), "random seed (same seed, same draws)"),
+    Param("weight_noise", Interval(0.0, 1.0, closed="left"),
+          "w in the weight multiplier U(1-w, 1+w)", cli=False),
+)  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- result
@@ -115,7 +139,7 @@ class UncertaintyResult:
     codes : tuple of str
         Columns of ``weights`` (framework order; the root has weight 1).
     nominal : Result
-        The nominal build.
+        The nominal build's result.
     multipliers : ndarray (n, codes)
         The drawn weight multipliers.
     """
@@ -134,17 +158,17 @@ class UncertaintyResult:
     weight_noise: float = 0.25
     vary: tuple[str, ...] = CHOICES
 
-    def draw_build(self, i: int) -> tuple[Framework, Config]:
-        """The framework and config whose :func:`run_pipeline` reproduces draw ``i``.
+    def draw_build(self, i: int) -> Build:
+        """The build whose :func:`run_pipeline` reproduces draw ``i``.
 
-        The framework without the dropped indicator (and any aggregate left empty); the
-        nominal config with the draw's normalisation, treatment and aggregation (every level,
-        when aggregation is varied) and every weight given as a ``weight_overrides`` entry (so
-        the weighting method itself no longer matters and is set to ``framework``).
+        The nominal build with the framework without the dropped indicator (and any aggregate
+        left empty); the draw's normalisation, treatment and aggregation (every level, when
+        aggregation is varied) and every weight given as a ``weight_overrides`` entry (so the
+        weighting method itself no longer matters and is set to ``framework``).
         """
         row = self.draws.iloc[i]
-        framework = _without(self.nominal.framework, row["drop"] or None)
-        config = self.nominal.config
+        build = self.nominal.build
+        framework = _without(build.framework, row["drop"] or None)
         changes: dict[str, Any] = {
             "normalise": row["normalise"],
             "treat": row["treat"],
@@ -159,7 +183,7 @@ class UncertaintyResult:
         changes["weight_overrides"] = tuple(
             (c, float(self.weights[i, position[c]])) for c in framework.codes if c != framework.root
         )
-        return framework, config.replace(**changes)
+        return build.replace(framework=framework, **changes)
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -167,25 +191,23 @@ def _without(framework: Framework, drop: str | None) -> Framework:
     """The framework without indicator ``drop`` and any aggregate left with no indicator."""
     if drop is None:
         return framework
-    gone = set(_removed(framework, drop))
+    gone = set(tree_of(framework).removed_with(drop))
     table = framework.table
     return Framework.from_table(table.loc[~table["code"].isin(gone)].reset_index(drop=True))
 
 
-def _removed(framework: Framework, drop: str) -> list[str]:
-    """Codes that disappear with indicator ``drop``: itself and aggregates left empty."""
-    return [c for c in framework.codes if framework.indicators_under(c) == (drop,)]
-
-
-def _can_drop(framework: Framework, drop: str) -> bool:
-    """Whether the framework without ``drop`` is valid: the highest removed node must have a
-    sibling left with a weight above 0 (the root cannot go)."""
-    removed = set(_removed(framework, drop))
-    top = next(c for c in removed if framework.parent(c) not in removed)
-    parent = framework.parent(top)
+def _can_drop(tree: Tree, drop: str, weights: np.ndarray) -> bool:
+    """Whether the tree without ``drop`` is valid: the highest removed node must have a
+    sibling left whose (nominal) weight is above 0 (the root cannot go)."""
+    removed = set(tree.removed_with(drop))
+    top = next(c for c in removed if tree.parent_of[tree.index[c]] not in removed)
+    parent = tree.parent_of[tree.index[top]]
     if parent is None:
         return False
-    return any(framework.weight(s) > 0 for s in framework.children(parent) if s != top)
+    siblings = [
+        c for c, p in zip(tree.codes, tree.parent_of, strict=True) if p == parent and c != top
+    ]
+    return any(weights[tree.index[s]] > 0 for s in siblings)
 
 
 def rank_rows(scores: np.ndarray) -> np.ndarray:
@@ -209,30 +231,37 @@ def rank_rows(scores: np.ndarray) -> np.ndarray:
     return ranks
 
 
-def _between_within(y: np.ndarray, labels: np.ndarray, levels: int) -> tuple[float, float]:
-    """Pooled (over columns) bias-corrected between-group sum of squares and total SS.
+def _between_within(y: np.ndarray, factors: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
+    """Pooled (over columns) bias-corrected between-level sums of squares, one per factor.
 
-    For each column (unit-year) with ``N`` draws and ``L`` occurring levels:
+    For each column (unit-year) with ``N`` draws and a factor with ``L`` occurring levels:
     ``SS_b = Σ_l n_l (ȳ_l − ȳ)²``, ``SS_t = Σ_i (y_i − ȳ)²`` and the corrected numerator
     ``SS_b − (L − 1)·SS_w/(N − L)`` (``SS_w = SS_t − SS_b``), whose expectation is zero when
-    the choice has no effect.
+    the factor has no effect; summed over columns (the correction is linear, so it is applied
+    to the sums). Every factor's level sums come from one matrix product of the draws' one-hot
+    level indicators with the centred ranks.
     """
     N = y.shape[0]
-    labels = np.asarray(labels)
-    order = np.argsort(labels, kind="stable")
-    ordered = labels[order]
-    starts = np.r_[0, np.flatnonzero(np.diff(ordered)) + 1]
-    counts = np.diff(np.r_[starts, N]).astype(float)
-    L = starts.size  # levels that occur
     centred = y - y.mean(axis=0)
-    sums = np.add.reduceat(centred[order], starts, axis=0)  # (L, units), no BLAS
-    ss_b = (sums**2 / counts[:, None]).sum(axis=0)
-    ss_t = (centred**2).sum(axis=0)
-    if L < 2 or N <= L:
-        return 0.0, float(ss_t.sum())
-    ss_w = ss_t - ss_b
-    corrected = ss_b - (L - 1) * ss_w / (N - L)
-    return float(corrected.sum()), float(ss_t.sum())
+    ss_t = float((centred**2).sum())
+    offsets = np.cumsum([0, *(levels for _, levels in factors)])
+    onehot = np.zeros((N, int(offsets[-1])))
+    rows = np.arange(N)
+    for (labels, _), offset in zip(factors, offsets[:-1], strict=False):
+        onehot[rows, offset + np.asarray(labels)] = 1.0
+    sums = onehot.T @ centred  # (levels of every factor, columns)
+    counts = onehot.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        per_level = np.where(counts > 0, (sums**2).sum(axis=1) / np.where(counts > 0, counts, 1), 0)
+    out = np.zeros(len(factors))
+    for f in range(len(factors)):
+        lo, hi = offsets[f], offsets[f + 1]
+        L = int(np.count_nonzero(counts[lo:hi]))
+        if L < 2 or N <= L:
+            continue
+        ss_b = float(per_level[lo:hi].sum())
+        out[f] = ss_b - (L - 1) * (ss_t - ss_b) / (N - L)
+    return out
 
 
 def first_order_shares(
@@ -277,32 +306,35 @@ def first_order_shares(
     if not (y.size and float(((y - y.mean(axis=0)) ** 2).sum()) > 0):
         names = [*factors, "interactions"]  # the ranks never move: nothing to explain
         return pd.DataFrame({"choice": names, "share": np.zeros(len(names))})
+    denominator = float(((y - y.mean(axis=0)) ** 2).sum())
+    every = [part for parts in factors.values() for part in parts]
+    numerators = _between_within(y, every) if every else np.zeros(0)
     rows = []
-    total_share = 0.0
+    total_share, k = 0.0, 0
     for choice, parts in factors.items():
-        numerator, denominator = 0.0, 0.0
-        for labels, levels in parts:
-            num, den = _between_within(y, np.asarray(labels), levels)
-            numerator += num
-            denominator = den
-        share = float(np.clip(numerator / denominator, 0.0, 1.0)) if denominator > 0 else 0.0
+        numerator = float(numerators[k : k + len(parts)].sum())
+        k += len(parts)
+        share = float(np.clip(numerator / denominator, 0.0, 1.0))
         total_share += share
         rows.append({"choice": choice, "share": share})
     rows.append({"choice": "interactions", "share": float(max(0.0, 1.0 - total_share))})
     return pd.DataFrame(rows, columns=["choice", "share"])
 
 
-def _problems(n, weight_noise, vary, framework) -> list[Problem]:
+def _problems(n, seed, weight_noise, vary, tree: Tree, rows: int) -> list[Problem]:
     out = []
-    if not isinstance(n, int | np.integer) or isinstance(n, bool) or n < 2:
-        out.append(Problem(_SOURCE, None, "n", f"n (draws) must be an integer ≥ 2, got {n!r}"))
-    if not (isinstance(weight_noise, int | float) and 0 <= weight_noise < 1):
+    values = {"n": n, "seed": seed, "weight_noise": weight_noise}
+    for param in PARAMETERS:
+        for message in param.problems(values[param.name]):
+            out.append(Problem(_SOURCE, None, param.name, message))
+    if isinstance(n, int | np.integer) and n * rows > MAX_DRAW_CELLS:
         out.append(
             Problem(
                 _SOURCE,
                 None,
-                "weight_noise",
-                f"weight_noise must be a number in [0, 1), got {weight_noise!r}",
+                "n",
+                f"{n:,} draws × {rows:,} unit-years is more than {MAX_DRAW_CELLS:,} ranks to "
+                f"hold; use at most {max(2, MAX_DRAW_CELLS // rows):,} draws for this group",
             )
         )
     unknown = [v for v in vary if v not in CHOICES]
@@ -315,14 +347,14 @@ def _problems(n, weight_noise, vary, framework) -> list[Problem]:
                 f"unknown choice(s) {', '.join(map(repr, unknown))}; allowed: {', '.join(CHOICES)}",
             )
         )
-    if len(framework.indicators) < 2:
+    if len(tree.indicators) < 2:
         out.append(
             Problem(
                 _SOURCE,
                 None,
                 None,
                 "the uncertainty analysis needs at least two indicators "
-                f"(the framework has {len(framework.indicators)})",
+                f"(the framework has {len(tree.indicators)})",
             )
         )
     return out
@@ -341,35 +373,36 @@ def _level_arrays(tree: Tree, weights: np.ndarray) -> dict[int, np.ndarray]:
     return out
 
 
-def _full_weights(tree: Tree, result: Result) -> np.ndarray:
-    """A result's weights as a (codes,) vector of the full tree (0 for absent codes)."""
-    given = dict(zip(result.weights["code"], result.weights["weight"], strict=True))
-    return np.asarray([float(given.get(c, 0.0)) for c in tree.codes])
+def _full_vector(tree: Tree, sub: Tree, level_weights: dict[int, np.ndarray]) -> np.ndarray:
+    """Level weights of ``sub`` (a tree with some codes removed) as a (codes,) vector of the
+    full ``tree``: 0 for removed codes, 1 for the root."""
+    out = np.zeros(len(tree.codes))
+    out[tree.root_col] = 1.0
+    for st in sub.steps:
+        cols = [tree.index[sub.codes[c]] for c in st.child_cols]
+        out[cols] = level_weights[st.level]
+    return out
 
 
 # ---------------------------------------------------------------------------- main
 def uncertainty(
-    data: pd.DataFrame,
-    framework: Framework,
-    config: Config | None = None,
+    source: Result | Build,
     *,
     n: int = 1000,
     seed: int = 0,
-    units: Sequence[str] | None = None,
     weight_noise: float = 0.25,
     vary: Sequence[str] = CHOICES,
-    unit_groups: Mapping[str, Any] | None = None,
     alternatives: Mapping[str, Sequence[str]] | None = None,
-    chunk: int = 128,
+    chunk: int | None = None,
 ) -> UncertaintyResult:
     """Monte Carlo uncertainty analysis of the ranks (see the module docstring).
 
     Parameters
     ----------
-    data, framework, config, units, unit_groups
-        The nominal build, as for :func:`~indicators.pipeline.run_pipeline`.
+    source : Result or Build
+        The nominal build (a result of it is reused as the nominal result).
     n : int
-        Number of draws (COINr's ``N``).
+        Number of draws (COINr's ``N``), 2 to :data:`MAX_DRAWS`.
     seed : int
         Seed of the ``numpy.random.Generator``; the same seed gives identical output.
     weight_noise : float
@@ -378,8 +411,9 @@ def uncertainty(
         Which of :data:`CHOICES` to vary; the others stay at the nominal config.
     alternatives : mapping, optional
         Replaces entries of :data:`ALTERNATIVES` (e.g. ``{"normalise": ("minmax", "rank")}``).
-    chunk : int
-        Draws aggregated at once (bounds the memory: about ``chunk × rows × codes × 8`` bytes).
+    chunk : int, optional
+        Draws aggregated at once (the memory is about ``chunk × rows × widest level × 8``
+        bytes); by default as many as keep that near 16 MB.
 
     Returns
     -------
@@ -388,21 +422,27 @@ def uncertainty(
     Raises
     ------
     ValidationError
-        For bad arguments, and everything :func:`run_pipeline` rejects in the nominal build.
+        For bad arguments (with what is allowed).
     """
-    config = Config() if config is None else config
+    if isinstance(source, Result):
+        nominal = source
+    elif isinstance(source, Build):
+        nominal = run_pipeline(source)
+    else:
+        raise TypeError("uncertainty takes a Result or a Build")
+    build = nominal.build
+    config, panel, tree = build.config, build.panel, build.tree
     vary = tuple(vary)
-    problems = _problems(n, weight_noise, vary, framework)
+    problems = _problems(n, seed, weight_noise, vary, tree, panel.n)
     if problems:
         raise ValidationError(problems)
-    members = list(units) if units is not None else None
-    if members is not None:  # the pipeline restricts to the group first: do it once here
-        data = data.loc[data["adcode"].astype(str).isin([str(m) for m in members])]
-    nominal = run_pipeline(data, framework, config, units=members, unit_groups=unit_groups)
-    tree = build_tree(framework)
     codes = tree.codes
     ncodes = len(codes)
     alts = {**ALTERNATIVES, **dict(alternatives or {})}
+    data_driven = any(
+        WEIGHTS[config.weights].data_driven and config.weights_apply_at(st.level - 1)
+        for st in tree.steps
+    )
 
     # ---- the options of each discrete choice (nominal first)
     def options(name: str, nominal_value: str) -> tuple[str, ...]:
@@ -411,18 +451,19 @@ def uncertainty(
         return tuple(dict.fromkeys([nominal_value, *alts[name]]))
 
     def valid(cfg: Config) -> bool:
-        return not [p for p in cfg.validate(framework) if p.severity == "error"]
+        return not cfg.validate()
 
     norm_opts = options("normalise", config.normalise)
     if "aggregate" not in vary:  # e.g. z-scores cannot feed the nominal geometric mean
         norm_opts = tuple(nm for nm in norm_opts if valid(config.replace(normalise=nm)))
     treat_opts = options("treat", config.treat)
     agg_opts = options("aggregate", config.aggregate)
+    nominal_w = np.ones(ncodes)
+    for st in tree.steps:
+        nominal_w[st.child_cols] = nominal.arrays.aggregated.weights[st.level]
     drop_opts: list[str | None] = [None]
     if "drop" in vary:
-        for code in framework.indicators:
-            if _can_drop(framework, code):
-                drop_opts.append(code)
+        drop_opts += [c for c in tree.indicators if _can_drop(tree, c, nominal_w)]
     valid_aggs: dict[str, tuple[str, ...]] = {}
     for nm in norm_opts:
         if "aggregate" in vary:
@@ -444,121 +485,160 @@ def uncertainty(
     mult = rng.uniform(1.0 - weight_noise, 1.0 + weight_noise, size=(n, ncodes))
     if "weights" not in vary:
         mult = np.ones((n, ncodes))
-    draw_norm = [norm_opts[i] for i in i_norm]
-    draw_agg = [
-        valid_aggs[nm][int(u * len(valid_aggs[nm]))] for nm, u in zip(draw_norm, u_agg, strict=True)
-    ]
-    draw_treat = [treat_opts[i] for i in i_treat]
-    draw_drop = [drop_opts[i] for i in i_drop]
+    # the aggregation is drawn among those valid with the drawn normalisation
+    agg_opts = tuple(dict.fromkeys([*agg_opts, *(a for v in valid_aggs.values() for a in v)]))
+    i_agg = np.zeros(n, dtype=np.int64)
+    for k, nm in enumerate(norm_opts):
+        allowed = np.asarray([agg_opts.index(a) for a in valid_aggs[nm]])
+        mask = i_norm == k
+        i_agg[mask] = allowed[(u_agg[mask] * allowed.size).astype(np.int64)]
 
-    # ---- one pipeline run per combination
-    per_build = config.weights in _DATA_DRIVEN or bool(config.weight_overrides)
-    runs: dict[tuple, Result] = {}
+    # ---- the steps, once per combination (imputation is not varied)
+    X1 = nominal.arrays.X1
+    treated: dict[str, np.ndarray] = {}
+    normalised: dict[tuple[str, str], np.ndarray] = {}
 
-    def run(nm: str, tr: str, drop: str | None, agg: str | None) -> Result:
-        key = (nm, tr, drop, agg)
-        if key not in runs:
-            changes: dict[str, Any] = {"normalise": nm, "treat": tr}
-            if agg is not None:
-                changes.update(aggregate=agg, aggregate_by_level=())
-            fw = _without(framework, drop)
-            if drop is not None:
-                changes["weight_overrides"] = tuple(
-                    (c, w) for c, w in config.weight_overrides if c in fw.codes
-                )
-            if key == (config.normalise, config.treat, None, None):
-                runs[key] = nominal
+    def treated_for(tr: str) -> np.ndarray:
+        if tr not in treated:
+            treated[tr] = (
+                nominal.arrays.X2
+                if tr == config.treat
+                else steps.treat(X1, panel, config.replace(treat=tr))[0]
+            )
+        return treated[tr]
+
+    def normalised_for(nm: str, tr: str) -> np.ndarray:
+        if (nm, tr) not in normalised:
+            if (nm, tr) == (config.normalise, config.treat):
+                normalised[(nm, tr)] = nominal.arrays.N
             else:
-                runs[key] = run_pipeline(
-                    data, fw, config.replace(**changes), units=members, unit_groups=unit_groups
-                )
-        return runs[key]
+                cfg = config.replace(normalise=nm, treat=tr)
+                normalised[(nm, tr)] = steps.normalise(treated_for(tr), panel, tree, cfg)[0]
+        return normalised[(nm, tr)]
 
-    nominal_w = _full_weights(tree, nominal)
+    subtrees: dict[str | None, Tree] = {None: tree}
+
+    def learned_weights(nm: str, tr: str, drop: str | None, agg: str | None) -> np.ndarray:
+        """Data-driven weights of one combination, learned again (full-tree vector)."""
+        if drop not in subtrees:
+            subtrees[drop] = tree.without(set(tree.removed_with(drop)))
+        sub = subtrees[drop]
+        keep = [tree.indicators.index(c) for c in sub.indicators]
+        changes: dict[str, Any] = {"normalise": nm, "treat": tr}
+        if agg is not None:
+            changes.update(aggregate=agg, aggregate_by_level=())
+        cfg = config.replace(**changes)
+        kept = tuple((c, w) for c, w in cfg.weight_overrides if c in sub.index)
+        cfg = cfg.replace(weight_overrides=kept)
+        N = normalised_for(nm, tr)[:, keep]
+        X = treated_for(tr)[:, keep]
+        return _full_vector(tree, sub, steps.weigh_and_aggregate(N, X, sub, cfg).weights)
+
     base_by_drop: dict[str | None, np.ndarray] = {}
     for drop in drop_opts:
         w = nominal_w.copy()
         if drop is not None:
-            w[[tree.index[c] for c in _removed(framework, drop)]] = 0.0
+            w[[tree.index[c] for c in tree.removed_with(drop)]] = 0.0
         base_by_drop[drop] = w
 
-    rows = len(nominal.scores)
-    years = nominal.scores["year"].to_numpy()
-    year_rows = [np.flatnonzero(years == y) for y in np.unique(years)]
-    root = tree.index[tree.root]
-    inds = list(tree.indicators)
+    rows = panel.n
+    year_rows = [np.flatnonzero(panel.years == y) for y in np.unique(panel.years)]
+    root = tree.root_col
     rank_draws = np.full((n, rows), np.nan)
     score_draws = np.full((n, rows), np.nan)
-    weights_out = np.zeros((n, ncodes))
+
+    # draws that share (normalisation, treatment, aggregation[, dropped indicator when the
+    # weights are learned again]) are aggregated together
+    combo = np.stack(
+        [
+            i_norm,
+            i_treat,
+            i_drop if data_driven else np.zeros(n, dtype=np.int64),
+            i_agg if "aggregate" in vary else np.full(n, -1),
+        ],
+        axis=1,
+    )
+    uniques, which = np.unique(combo, axis=0, return_inverse=True)
+    which = which.reshape(-1)
+    members = np.argsort(which, kind="stable")
+    bounds = np.searchsorted(which[members], np.arange(len(uniques) + 1))
+    batches = {
+        (
+            norm_opts[u[0]],
+            treat_opts[u[1]],
+            drop_opts[u[2]] if data_driven else None,
+            agg_opts[u[3]] if u[3] >= 0 else None,
+        ): members[bounds[k] : bounds[k + 1]]
+        for k, u in enumerate(uniques.tolist())
+    }
+    ordered = sorted(batches, key=lambda k: tuple("" if v is None else v for v in k))
+
+    # ---- every draw's weights at once: its base (nominal weights without the dropped
+    # indicator, or the weights learned for its combination) times its multipliers
+    base = np.stack([base_by_drop[d] for d in drop_opts])[i_drop]
+    if data_driven:
+        for key in ordered:
+            base[batches[key]] = learned_weights(*key)
+    level_w = _level_arrays(tree, base * mult)
+    base_level = _level_arrays(tree, base)
+    weights_out = np.ones((n, ncodes))
     weight_change = np.zeros(n)
+    for st in tree.steps:
+        weights_out[:, st.child_cols] = level_w[st.level]
+        b = base_level[st.level]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(b > 0, np.abs(level_w[st.level] / b - 1.0), 0.0)
+        weight_change = np.maximum(weight_change, rel.max(axis=1, initial=0.0))
 
-    batches: dict[tuple, list[int]] = {}
-    for i in range(n):
-        agg_key = draw_agg[i] if "aggregate" in vary else None
-        if per_build:
-            key = (draw_norm[i], draw_treat[i], draw_drop[i], agg_key)
-        else:
-            key = (draw_norm[i], draw_treat[i], None, agg_key)
-        batches.setdefault(key, []).append(i)
-
-    for key in sorted(batches, key=lambda k: tuple("" if v is None else v for v in k)):
+    # ---- aggregate each combination's draws together, a memory-bounded chunk at a time
+    widest = max((len(st.parents) for st in tree.steps), default=1)
+    chunk = chunk or int(np.clip(2_000_000 // max(1, rows * widest), 16, 4096))
+    for key in ordered:
         idx = np.asarray(batches[key])
-        nm, tr, drop, agg_key = key
-        if per_build:
-            result = run(nm, tr, drop, agg_key)
-        elif valid(config.replace(normalise=nm)):  # normalised values do not depend on it
-            result = run(nm, tr, None, None)
-        else:
-            result = run(nm, tr, None, valid_aggs[nm][0])
-        normalised = result.normalised
-        N = np.full((rows, len(inds)), np.nan)
-        present = [c for c in inds if c in normalised.columns]
-        N[:, [inds.index(c) for c in present]] = normalised[present].to_numpy(float)
+        nm, tr, _, agg_key = key
+        N = normalised_for(nm, tr)
         if agg_key is not None:
             method: str | dict[int, str] = agg_key
         else:
             method = {st.level: config.aggregate_for(st.level) for st in tree.steps}
-        run_w = _full_weights(tree, result) if per_build else None
         for start in range(0, idx.size, chunk):
             part = idx[start : start + chunk]
-            if per_build:
-                base = np.broadcast_to(run_w, (part.size, ncodes))
-            else:
-                base = np.stack([base_by_drop[draw_drop[i]] for i in part])
-            level_w = _level_arrays(tree, base * mult[part])
-            V = aggregate_tree(N, tree, level_w, method, min_coverage=config.min_coverage)
-            S = V[..., root]
+            S = aggregate_tree(
+                N,
+                tree,
+                {lev: w[part] for lev, w in level_w.items()},
+                method,
+                min_coverage=config.min_coverage,
+                columns=[root],
+            )[..., 0]
             score_draws[part] = S
             for r in year_rows:
                 rank_draws[part[:, None], r[None, :]] = rank_rows(S[:, r])
-            drawn = np.ones((part.size, ncodes))
-            base_level = _level_arrays(tree, np.ascontiguousarray(base))
-            change = np.zeros(part.size)
-            for st in tree.steps:
-                drawn[:, st.child_cols] = level_w[st.level]
-                b = base_level[st.level]
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    rel = np.where(b > 0, np.abs(level_w[st.level] / b - 1.0), 0.0)
-                change = np.maximum(change, rel.max(axis=1))
-            weights_out[part] = drawn
-            weight_change[part] = change
 
     # ---- summaries
-    with warnings.catch_warnings():  # a unit-year never ranked (missing index) gives NaN
-        warnings.simplefilter("ignore", RuntimeWarning)
-        q = np.nanquantile(rank_draws, [0.05, 0.5, 0.95], axis=0)
-        mean = np.nanmean(rank_draws, axis=0)
+    q = np.full((3, rows), np.nan)
+    mean = np.full(rows, np.nan)
+    gaps = np.isnan(rank_draws).any(axis=0)
+    if not gaps.all():  # np.quantile is vectorised; the NaN-aware version loops per column
+        q[:, ~gaps] = np.quantile(rank_draws[:, ~gaps], [0.05, 0.5, 0.95], axis=0)
+        mean[~gaps] = rank_draws[:, ~gaps].mean(axis=0)
+    if gaps.any():
+        with warnings.catch_warnings():  # a unit-year never ranked (missing index) gives NaN
+            warnings.simplefilter("ignore", RuntimeWarning)
+            q[:, gaps] = np.nanquantile(rank_draws[:, gaps], [0.05, 0.5, 0.95], axis=0)
+            mean[gaps] = np.nanmean(rank_draws[:, gaps], axis=0)
+    keys = panel.keys
     ranks = pd.DataFrame(
         {
-            "adcode": nominal.scores["adcode"].to_numpy(),
-            "year": nominal.scores["year"].to_numpy(),
-            "nominal_rank": nominal.scores["rank"].to_numpy(dtype=float, na_value=np.nan),
+            "adcode": keys["adcode"],
+            "year": keys["year"],
+            "nominal_rank": nominal.arrays.root_rank,
             "median_rank": q[1],
             "mean_rank": mean,
             "p05": q[0],
             "p95": q[2],
         }
-    ).astype({"adcode": "str"})
+    )
 
     factors: dict[str, list[tuple[np.ndarray, int]]] = {}
     if "weights" in vary and weight_noise > 0:
@@ -573,24 +653,27 @@ def uncertainty(
                     (np.clip((u * WEIGHT_BINS).astype(int), 0, WEIGHT_BINS - 1), WEIGHT_BINS)
                 )
         factors["weights"] = parts
-    for name, opts, drawn_values in (
-        ("normalise", norm_opts, draw_norm),
-        ("aggregate", agg_opts, draw_agg),
-        ("treat", treat_opts, draw_treat),
-        ("drop", drop_opts, draw_drop),
+    for name, opts, drawn in (
+        ("normalise", norm_opts, i_norm),
+        ("aggregate", agg_opts, i_agg),
+        ("treat", treat_opts, i_treat),
+        ("drop", drop_opts, i_drop),
     ):
         if name in vary and len(opts) > 1:
-            lookup = {v: k for k, v in enumerate(opts)}
-            factors[name] = [(np.asarray([lookup[v] for v in drawn_values]), len(opts))]
+            factors[name] = [(drawn, len(opts))]
     variance_share = first_order_shares(rank_draws, factors)
+
+    def named(opts: Sequence, drawn: np.ndarray) -> pd.api.extensions.ExtensionArray:
+        texts = np.asarray(["" if o is None else o for o in opts], dtype=object)
+        return pd.array(texts[drawn], dtype="str")
 
     draws = pd.DataFrame(
         {
             "draw": np.arange(n),
-            "normalise": draw_norm,
-            "aggregate": draw_agg,
-            "treat": draw_treat,
-            "drop": ["" if d is None else d for d in draw_drop],
+            "normalise": named(norm_opts, i_norm),
+            "aggregate": named(agg_opts, i_agg if "aggregate" in vary else np.zeros(n, int)),
+            "treat": named(treat_opts, i_treat),
+            "drop": named(drop_opts, i_drop),
             "weight_change": weight_change,
         }
     )
@@ -610,3 +693,8 @@ def uncertainty(
         vary=vary,
     )
 
+
+#: The defaults of the declared arguments, read from :func:`uncertainty`'s signature.
+UNCERTAINTY_DEFAULTS = SimpleNamespace(
+    **{p.name: inspect.signature(uncertainty).parameters[p.name].default for p in PARAMETERS}
+)

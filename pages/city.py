@@ -1,6 +1,7 @@
 """City profile: why a city ranks where it does — dimensions against the group median, score
 breakdown, strengths and weaknesses, 2010 → 2020 change, nearest peers and what-if."""
 
+import pandas as pd
 import streamlit as st
 
 from ui import context, figures, loaders, views
@@ -19,10 +20,10 @@ choices = tuple(sorted(ctx.members, key=lambda a: names.get(a, a)))
 adcode = context.choose_one("city", t("city", lang), choices, lambda a: names.get(a, a), lang)
 
 # 2. Data
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
 scores = views.year_scores(result, year).set_index("adcode")
 n = int(scores[root].notna().sum())
-intervals = loaders.uncertainty_ranks(ctx.dataset, ctx.config, ctx.members)
+intervals, no_intervals = loaders.rank_intervals(result)
 
 # 3. Headline
 both = f"{names.get(adcode, adcode)} · {other_names.get(adcode, adcode)}"
@@ -30,6 +31,8 @@ st.header(md(both), anchor=False)
 c1, c2, c3 = st.columns(3)
 c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
 c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
+if no_intervals:
+    c3.caption(t("no_intervals", lang, reason=md(no_intervals)))
 if intervals is not None:
     iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]
     if len(iv):
@@ -76,7 +79,7 @@ with right:
 # 5. Strengths and weaknesses
 st.subheader(t("strengths_weaknesses", lang))
 profile = views.indicator_profile(result, fw, adcode, year, lang, ctx.dataset.notes)
-sw = loaders.strengths_weaknesses(ctx.dataset, ctx.config, ctx.members, adcode, year, k=3)
+sw = loaders.strengths_weaknesses(result, adcode, year, k=3)
 s_col, w_col = st.columns(2)
 for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness", "weaknesses")):
     with column:
@@ -107,7 +110,7 @@ if len(years) > 1:
 
 # 7. Nearest peers
 st.subheader(t("nearest_peers", lang))
-peers = loaders.nearest_peers(ctx.dataset, ctx.config, ctx.members, adcode, year, k=5)
+peers = loaders.nearest_peers(result, adcode, year, k=5)
 st.dataframe(views.peers_table(peers, names, lang), hide_index=True, width="stretch")
 
 # 8. What would it take
@@ -116,11 +119,13 @@ places = st.number_input(
     t("places_up", lang), min_value=1, max_value=max(1, n - 1), value=1, step=1
 )
 current_rank = scores.at[adcode, "rank"]
-if current_rank == 1:
+if pd.isna(current_rank):  # no index for this unit and year (its data are missing)
+    st.info(t("no_index_city", lang))
+elif current_rank == 1:
     st.info(t("already_first", lang))
 elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
     with st.spinner(t("computing", lang)):
-        wit = loaders.what_it_takes(ctx.dataset, ctx.config, ctx.members, adcode, year, int(places))
+        wit = loaders.what_it_takes(result, adcode, year, int(places))
     st.dataframe(views.what_if_table(wit, fw, lang), hide_index=True, width="stretch")
     st.caption(t("what_if_note", lang))
 st.caption(t("source_note", lang))

@@ -13,7 +13,7 @@ names = views.names_map(ctx.dataset.units, lang)
 
 # 1. Title and choice of cities
 st.title(t("page_compare", lang))
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
 scores = views.year_scores(result, year)
 ordered = tuple(scores.sort_values("rank")["adcode"])
 chosen = context.choose_many(

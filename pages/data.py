@@ -16,7 +16,7 @@ st.title(t("page_data", lang))
 st.caption(f"{t('data_source', lang)}: {md(ctx.dataset.label(lang))}")
 
 # 2. Tables
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
 raw_tab, computed_tab = st.tabs([t("raw_table", lang), t("computed_table", lang)])
 with raw_tab:
     st.dataframe(views.with_names(result.raw, names, lang), hide_index=True, width="stretch")
@@ -33,7 +33,7 @@ for column, fmt, mime in (
     (cols[1], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (cols[2], "parquet", "application/octet-stream"),
 ):
-    payload = loaders.export_bytes(ctx.dataset, ctx.config, ctx.members, fmt)
+    payload = loaders.export_bytes(result, fmt)
     column.download_button(
         f"{t('download', lang)} {fmt.upper()}",
         payload,
@@ -54,7 +54,14 @@ units_file = st.file_uploader(t("upload_units", lang), type=["csv", "xlsx"], key
 if st.button(
     t("use_upload", lang), type="primary", disabled=data_file is None or framework_file is None
 ):
-    dataset, problems = loaders.dataset_from_upload(data_file, framework_file, units_file)
+    line = st.empty()  # a progress line; a closed tab stops the check at its next update
+    dataset, problems = loaders.dataset_from_upload(
+        data_file,
+        framework_file,
+        units_file,
+        progress=lambda s: line.caption(t("checking_upload", lang, seconds=f"{s:.0f}")),
+    )
+    line.empty()
     if problems is not None:
         st.error(t("upload_problems", lang, n=len(problems)))
         st.dataframe(problems, hide_index=True, width="stretch")
@@ -63,6 +70,8 @@ if st.button(
         st.rerun()
 if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
     st.success(t("upload_active", lang))
+    for message in ctx.dataset.messages:  # what validation noted but did not refuse
+        st.info(md(message), icon=":material/info:")
     if st.button(t("back_to_bundled", lang)):
         del st.session_state["uploaded_dataset"]
         st.rerun()

@@ -3,8 +3,10 @@ default build; run the uncertainty analysis for rank intervals."""
 
 import streamlit as st
 
+from indicators import Config
 from ui import context, figures, loaders, views
 from ui.i18n import t
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -27,10 +29,8 @@ if sum(weights.values()) == 0:
     st.stop()
 
 # 3. Live re-ranking against the default build
-baseline_config = loaders.config_for(ctx.options.default_selections())
-baseline = loaders.result(ctx.dataset, baseline_config, ctx.members)
-config = loaders.config_for(ctx.selections, overrides)
-current = loaders.result(ctx.dataset, config, ctx.members)
+baseline = loaders.result(ctx.build_with(Config()))  # the default build: Config()
+current = loaders.result(ctx.build_with(loaders.config_for(ctx.selections, overrides)))
 shift = views.rank_shift(baseline, current, year, names)
 n = int(shift["after"].notna().sum())
 moved = int((shift["after"] != shift["before"]).sum())
@@ -61,7 +61,10 @@ c1, c2 = st.columns(2)
 draws = c1.select_slider(t("draws", lang), options=[100, 200, 500, 1000, 2000], value=500)
 seed = int(c2.number_input(t("seed", lang), min_value=0, max_value=10**6, value=1, step=1))
 with st.spinner(t("computing", lang)):
-    ua = loaders.uncertainty(ctx.dataset, config, ctx.members, n=int(draws), seed=seed)
+    ua, no_analysis = loaders.uncertainty_or_reason(current, n=int(draws), seed=seed)
+if ua is None:  # e.g. a framework with one indicator: say why, and stop here
+    st.info(t("no_intervals", lang, reason=md(no_analysis)), icon=":material/info:")
+    st.stop()
 ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
 ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])
 st.plotly_chart(

@@ -13,7 +13,7 @@ lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
 
 # 1. Title
 st.title(t("page_methodology", lang))
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
 
 # 2. The framework
 st.subheader(t("framework_tree", lang))
@@ -38,7 +38,7 @@ st.markdown(doc.read_text(encoding="utf-8"))
 
 # 4. Statistical audit of the current group and year
 st.subheader(t("audit", lang))
-audit = loaders.audit(ctx.dataset, ctx.config, ctx.members, year)
+audit = loaders.audit(result, year)
 st.plotly_chart(
     figures.heatmap(
         views.labelled_matrix(audit["correlations"], fw, lang), title=t("correlations_title", lang)

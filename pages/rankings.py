@@ -3,9 +3,10 @@ distribution; a click on a row opens that city's profile."""
 
 import streamlit as st
 
+from indicators.methods import label as method_label
 from ui import context, loaders, vega_charts, views
 from ui.i18n import t
-from ui.labels import method_label
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -16,13 +17,14 @@ st.title(t("page_rankings", lang))
 st.caption(
     f"{t('peer_group', lang)}: {t('group_' + ctx.selections['group'], lang)} · {len(ctx.members)} "
     f"{t('cities_unit', lang)} · {t('year', lang)}: {year} · "
-    f"{method_label(ctx.config.normalise, lang)} · {method_label(ctx.config.weights, lang)}"
-    f" · {method_label(ctx.config.aggregate, lang)}"
+    f"{method_label('normalise', ctx.config.normalise, lang)} · "
+    f"{method_label('weights', ctx.config.weights, lang)} · "
+    f"{method_label('aggregate', ctx.config.aggregate, lang)}"
 )
 
 # 2. Data (cached engine calls)
-result = loaders.result(ctx.dataset, ctx.config, ctx.members)
-intervals = loaders.uncertainty_ranks(ctx.dataset, ctx.config, ctx.members)
+result = loaders.result(ctx.build)
+intervals, no_intervals = loaders.rank_intervals(result)
 table = views.ranking_table(result, fw, ctx.dataset.units, year, lang, intervals)
 if table[root].isna().all():
     st.warning(t("no_scores_year", lang))
@@ -56,6 +58,8 @@ event = st.dataframe(
     height=min(38 * len(table) + 40, 740),
 )
 st.caption(t("ranking_table_note", lang))
+if no_intervals:  # the analysis cannot run for this build: say why, never drop it silently
+    st.info(t("no_intervals", lang, reason=md(no_intervals)), icon=":material/info:")
 
 
 def open_city(adcode: str | None) -> None:

@@ -17,6 +17,7 @@ from indicators.analysis import (
     pca_variance,
     strengths_weaknesses,
 )
+from indicators.build import Build
 from indicators.framework import Framework
 
 
@@ -232,24 +233,13 @@ def test_unknown_unit_or_year_raises():
 
 
 # ---------------------------------------------------------------------------- real pipeline
-@pytest.fixture(scope="module")
-def bundle():
-    from indicators import default_paths, load_data, load_framework, load_units, select_units
-
-    paths = default_paths()
-    framework = load_framework(paths["framework"])
-    data = load_data(paths["data"], framework)
-    yrd = select_units(load_units(paths["units"]), "yrd27")
-    return data, framework, yrd
-
-
 def _rank_with(data, framework, config, yrd, adcode, year, code, value) -> int:
     from indicators import run_pipeline
 
     trial = data.copy()
     trial[code] = trial[code].astype(float)
     trial.loc[(trial["adcode"] == adcode) & (trial["year"] == year), code] = value
-    scores = run_pipeline(trial, framework, config, units=yrd).scores
+    scores = run_pipeline(Build.create(trial, framework, config, members=yrd)).scores
     return int(scores.loc[(scores["adcode"] == adcode) & (scores["year"] == year), "rank"].iloc[0])
 
 
@@ -264,12 +254,18 @@ def test_what_it_takes_required_value_is_just_enough(bundle, config_kwargs, plac
     data, framework, yrd = bundle
     config = Config(**config_kwargs)
     year = 2020
-    scores = run_pipeline(data, framework, config, units=yrd).scores
+    scores = run_pipeline(Build.create(data, framework, config, members=yrd)).scores
     scores = scores.loc[scores["year"] == year].sort_values("rank")
     adcode = scores["adcode"].iloc[9]
     current_rank = int(scores["rank"].iloc[9])
     codes = ["prof_tech_pct", "sci_emp_pct", "aged_pct", "edu_health_emp_pct", "fertility"]
-    out = what_it_takes(data, framework, config, adcode, year, places, units=yrd, codes=codes)
+    out = what_it_takes(
+        run_pipeline(Build.create(data, framework, config, members=yrd)),
+        adcode,
+        year,
+        places,
+        codes=codes,
+    )
     assert list(out.columns) == [
         "code",
         "current",
@@ -307,15 +303,25 @@ def test_what_it_takes_missing_indicator_and_first_place(bundle):
     from indicators.analysis import what_it_takes
 
     data, framework, yrd = bundle
-    scores = run_pipeline(data, framework, Config(), units=yrd).scores
+    scores = run_pipeline(Build.create(data, framework, Config(), members=yrd)).scores
     y2010 = scores.loc[scores["year"] == 2010].sort_values("rank")
     adcode = y2010["adcode"].iloc[5]
     out = what_it_takes(
-        data, framework, Config(), adcode, 2010, 1, units=yrd, codes=["ict_emp_pct"]
+        run_pipeline(Build.create(data, framework, Config(), members=yrd)),
+        adcode,
+        2010,
+        1,
+        codes=["ict_emp_pct"],
     )
     assert out.at[0, "note"] == "missing" and not out.at[0, "feasible"]
     first = y2010["adcode"].iloc[0]
-    out = what_it_takes(data, framework, Config(), first, 2010, 1, units=yrd, codes=["edu_years"])
+    out = what_it_takes(
+        run_pipeline(Build.create(data, framework, Config(), members=yrd)),
+        first,
+        2010,
+        1,
+        codes=["edu_years"],
+    )
     assert out.at[0, "note"] == "already first" and not out.at[0, "feasible"]
 
 
@@ -323,7 +329,7 @@ def test_analysis_on_a_real_result(bundle):
     from indicators import Config, run_pipeline
 
     data, framework, yrd = bundle
-    result = run_pipeline(data, framework, Config(), units=yrd)
+    result = run_pipeline(Build.create(data, framework, Config(), members=yrd))
     square = correlations(result, level_a=1)
     assert square.shape == (19, 19)
     np.testing.assert_allclose(np.diag(square.to_numpy()), 1.0)
@@ -345,12 +351,14 @@ def test_contributions_add_up_to_the_index(bundle):
     from indicators import Config, run_pipeline
 
     data, framework, yrd = bundle
-    result = run_pipeline(data, framework, Config(), units=yrd)
+    result = run_pipeline(Build.create(data, framework, Config(), members=yrd))
     scores = result.scores.set_index(["adcode", "year"])[framework.root]
     for adcode, year in (("310000", 2020), ("340100", 2010)):  # 2010 lacks two indicators
         parts = contributions(result, adcode, year)
         assert parts["points"].sum() == pytest.approx(scores[(adcode, year)], rel=1e-12)
         assert set(parts["dimension"]) == set(framework.children(framework.root))
     assert "ict_emp_pct" not in set(contributions(result, "340100", 2010)["code"])
-    geometric = run_pipeline(data, framework, Config(aggregate="geometric"), units=yrd)
+    geometric = run_pipeline(
+        Build.create(data, framework, Config(aggregate="geometric"), members=yrd)
+    )
     assert contributions(geometric, "310000", 2020) is None

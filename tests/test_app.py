@@ -25,6 +25,7 @@ UNITS = (
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
 
 
@@ -232,3 +233,43 @@ def test_missing_values_show_their_reason():
 def test_every_page_runs_for_2010_and_for_all_cities(page, params):
     at = run(page, params=params)
     assert at.title[0].value
+
+
+# ---------------------------------------------------------------------------- group imputation
+# Regressions: with group-mean or group-median imputation the Lab page and the City page's
+# what-if crashed with a ValidationError ("needs unit_groups"), and Rankings silently dropped the
+# rank intervals, because only the main result was given the provinces.
+@pytest.mark.parametrize("imp", ["group_mean", "group_median"])
+def test_rankings_keeps_rank_intervals_with_group_imputation(imp):
+    at = run(params={"imp": imp})
+    table = at.dataframe[0].value
+    assert table["interval"].notna().all() and (table["interval"] != "").all()
+    assert not at.info  # no "no rank intervals" notice
+
+
+@pytest.mark.parametrize("imp", ["group_mean", "group_median"])
+def test_lab_runs_with_group_imputation(imp):
+    at = run("lab", params={"imp": imp})
+    assert at.title[0].value == "权重与方法实验室"
+    assert at.get("plotly_chart"), "rank shifts and intervals drawn"
+
+
+def test_city_what_if_runs_with_group_imputation():
+    at = run("city", params={"imp": "group_mean", "city": "340100"})
+    at.toggle(key="what_if_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    what_if = at.dataframe[-1].value
+    assert len(what_if) == 19
+
+
+def test_a_build_that_cannot_run_is_refused_with_its_reason():
+    """Regression: /?norm=zscore&agg=geometric showed a ValidationError traceback on every
+    page. Now no page renders; the reason and two one-click fixes are shown."""
+    for lang, words in (("zh", "Z 分数约有一半为负值"), ("en", "half of all z-scores are negative")):
+        at = run(params={"norm": "zscore", "agg": "geometric", "lang": lang})
+        assert any(words in m.value for m in at.markdown), [m.value for m in at.markdown]
+        assert at.error and not at.dataframe
+    fix = next(b for b in at.button if b.label == "Use the weighted arithmetic mean")
+    fix.click().run()
+    assert not at.exception and at.dataframe[0].value["rank"].min() == 1
+    assert at.query_params.get("agg") is None  # back to the default in the link

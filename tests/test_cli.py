@@ -238,3 +238,87 @@ def test_module_entry_point():
     )
     assert proc.returncode == 2
     assert "invalid choice" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_uncertainty_with_group_imputation_uses_the_provinces(capsys, tmp_path):
+    """Regression: exited 1 with "impute='group_mean' needs unit_groups" (groups were derived
+    for the main build only)."""
+    out = tmp_path / "x.csv"
+    code, _, err = run(
+        capsys,
+        "uncertainty",
+        "--units",
+        "yrd27",
+        "--impute",
+        "group_mean",
+        "--n",
+        "50",
+        "--seed",
+        "1",
+        "--out",
+        str(out),
+    )
+    assert code == 0, err
+    frame = pd.read_csv(out, dtype={"adcode": str}, encoding="utf-8-sig")
+    assert len(frame) == 54 and frame["p95"].notna().all()
+
+
+def test_out_equal_to_an_input_is_refused(capsys, tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_bytes(Path(DATA).read_bytes())
+    before = data.read_bytes()
+    code, _, err = run(
+        capsys, "compute", "--data", str(data), "--framework", FW, "--out", str(data)
+    )
+    assert code == 2 and "is also --data" in err
+    assert data.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "message"),
+    [
+        ("--n", "0", "must be an integer in [2, 20000]"),
+        ("--n", "1000000", "must be an integer in [2, 20000]"),
+        ("--seed", "-1", "must be an integer in [0, "),
+        ("--seed", "x", "must be an integer"),
+    ],
+)
+def test_uncertainty_arguments_are_range_checked(capsys, tmp_path, flag, value, message):
+    code, _, err = run(
+        capsys, "uncertainty", "--data", DATA, "--framework", FW, flag, value, "--out",
+        str(tmp_path / "u.csv"),
+    )  # fmt: skip
+    assert code == 2 and message in err
+
+
+def test_units_of_the_units_file_without_data_are_reported(capsys, tmp_path):
+    units = tmp_path / "units.csv"
+    units.write_text(Path(UNITS).read_text(encoding="utf-8") + "999999,虚构市,Nowhere,,,1,1\n")
+    code, _, err = run(
+        capsys, "compute", "--data", DATA, "--framework", FW, "--units-file", str(units),
+        "--out", str(tmp_path / "o.csv"),
+    )  # fmt: skip
+    assert code == 0, err
+    assert "1 unit(s) of the peer group have no row in the data" in err and "999999" in err
+
+
+def test_all_zero_weight_overrides_are_refused(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "compute", "--data", DATA, "--framework", FW, "--weight-overrides", "D1:0,D2:0",
+        "--out", str(tmp_path / "o.csv"),
+    )  # fmt: skip
+    assert code == 1 and "every child of 'IDX' would have weight 0" in err
+
+
+def test_declared_settings_reach_the_build(capsys, tmp_path):
+    out = tmp_path / "o.xlsx"
+    code, _, err = run(
+        capsys, "compute", "--data", DATA, "--framework", FW, "--treat", "coinr",
+        "--treat-winmax", "2", "--weight-overrides", "D1:2", "--aggregate-by-level", "3:geometric",
+        "--out", str(out),
+    )  # fmt: skip
+    assert code == 0, err
+    sheet = pd.read_excel(out, sheet_name="methodology").set_index("item")["value"]
+    assert sheet["config.treat_winmax"] == "2" or sheet["config.treat_winmax"] == 2
+    assert "D1" in sheet["config.weight_overrides"]
+    assert "geometric" in sheet["config.aggregate_by_level"]

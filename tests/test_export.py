@@ -2,7 +2,6 @@ import io
 import json
 import zipfile
 from pathlib import Path
-from types import SimpleNamespace
 
 import openpyxl
 import pandas as pd
@@ -10,7 +9,6 @@ import pyarrow.parquet as pq
 import pytest
 
 from indicators.export import methodology_table, neutralise, write_table
-from indicators.tables import load_framework
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -29,21 +27,11 @@ def frame():
 
 
 @pytest.fixture
-def fake_result():
-    from indicators.config import Config
+def result(example_build):
+    """A real result of the example build."""
+    from indicators import run_pipeline
 
-    fw = load_framework(FIXTURES / "framework.csv")
-    weights = pd.DataFrame(
-        {
-            "code": list(fw.codes),
-            "parent": [fw.parent(c) for c in fw.codes],
-            "level": [fw.level(c) for c in fw.codes],
-            "weight": [1.0, 1 / 3, 2 / 3, 0.5, 0.5, 2 / 3, 1 / 3],
-            "effective": [1.0, 1 / 3, 2 / 3, 1 / 6, 1 / 6, 4 / 9, 2 / 9],
-        }
-    )
-    scores = pd.DataFrame({"adcode": ["1", "2"], "year": [2010, 2020]})
-    return SimpleNamespace(config=Config(), framework=fw, weights=weights, scores=scores)
+    return run_pipeline(example_build)
 
 
 def test_neutralise():
@@ -84,10 +72,10 @@ def test_single_period_year_dropped():
     assert write_table(frame, None, "csv").decode("utf-8-sig").splitlines()[0] == "adcode,x"
 
 
-def test_xlsx_sheets_and_neutralisation(frame, fake_result, tmp_path):
+def test_xlsx_sheets_and_neutralisation(frame, result, tmp_path):
     path = tmp_path / "out.xlsx"
     write_table(
-        frame, path, "xlsx", result=fake_result, data_source="data.csv", computed="2026-11-24"
+        frame, path, "xlsx", result=result, data_source="data.csv", computed="2026-11-24"
     )
     book = openpyxl.load_workbook(path)
     assert book.sheetnames == ["results", "framework", "methodology"]
@@ -110,10 +98,10 @@ def test_xlsx_sheets_and_neutralisation(frame, fake_result, tmp_path):
     assert book.properties.modified.year == 2026
 
 
-def test_methodology_table_regenerates_config(fake_result):
+def test_methodology_table_regenerates_config(result):
     from indicators.config import Config
 
-    table = methodology_table(fake_result, "x.csv", computed="2026-01-02")
+    table = methodology_table(result, "x.csv", computed="2026-01-02")
     assert list(table.columns) == ["item", "value"]
     items = dict(zip(table["item"], table["value"], strict=True))
     assert items["years"] == "2010, 2020"
@@ -121,19 +109,19 @@ def test_methodology_table_regenerates_config(fake_result):
     assert set(config) == set(Config().to_dict())
 
 
-def test_byte_identical_repeats(frame, fake_result):
+def test_byte_identical_repeats(frame, result):
     for fmt in ("csv", "parquet"):
         assert write_table(frame, None, fmt) == write_table(frame.copy(), None, fmt)
-    a = write_table(frame, None, "xlsx", result=fake_result, computed="2026-11-24")
-    b = write_table(frame.copy(), None, "xlsx", result=fake_result, computed="2026-11-24")
+    a = write_table(frame, None, "xlsx", result=result, computed="2026-11-24")
+    b = write_table(frame.copy(), None, "xlsx", result=result, computed="2026-11-24")
     assert a == b
     with zipfile.ZipFile(io.BytesIO(a)) as archive:
         assert {info.date_time for info in archive.infolist()} == {(1980, 1, 1, 0, 0, 0)}
 
 
-def test_parquet_roundtrip_and_metadata(frame, fake_result, tmp_path):
+def test_parquet_roundtrip_and_metadata(frame, result, tmp_path):
     path = tmp_path / "out.parquet"
-    write_table(frame, path, result=fake_result, data_source="data.csv")
+    write_table(frame, path, result=result, data_source="data.csv")
     back = pd.read_parquet(path)
     assert back["name"].tolist() == ["=1+1", "@SUM(A1)", "-cmd", "+x"]  # not a spreadsheet
     pd.testing.assert_frame_equal(back, frame, check_dtype=False)

@@ -19,13 +19,15 @@ def bundle():
 
 def test_breakdown_adds_up_to_the_index(bundle):
     fw, data, _, members = bundle
-    result = indicators.run_pipeline(data, fw, Config(), units=members)
+    result = indicators.run_pipeline(indicators.Build.create(data, fw, Config(), members=members))
     for adcode, year in (("310000", 2020), ("340100", 2010)):  # 2010 has missing indicators
         parts = views.contributions(result, fw, adcode, year, "en")
         score = result.scores.set_index(["adcode", "year"]).at[(adcode, year), fw.root]
         assert parts["points"].sum() == pytest.approx(score, rel=1e-12)
         assert set(parts["code"]) <= set(fw.indicators)
-    geometric = indicators.run_pipeline(data, fw, Config(aggregate="geometric"), units=members)
+    geometric = indicators.run_pipeline(
+        indicators.Build.create(data, fw, Config(aggregate="geometric"), members=members)
+    )
     assert views.contributions(geometric, fw, "310000", 2020, "en") is None
 
 
@@ -47,7 +49,7 @@ def test_names_reach_plotly_escaped():
 
 def test_ranking_table_has_every_member_once(bundle):
     fw, data, units, members = bundle
-    result = indicators.run_pipeline(data, fw, Config(), units=members)
+    result = indicators.run_pipeline(indicators.Build.create(data, fw, Config(), members=members))
     table = views.ranking_table(result, fw, units, 2020, "zh")
     assert sorted(table["adcode"]) == sorted(members)
     assert table["rank"].tolist() == sorted(table["rank"].tolist())

@@ -10,11 +10,6 @@ OPTIONS = state.Options(
     years=(2010, 2020),
     provinces=("浙江省", "江苏省"),
     adcodes=frozenset({"310000", "330100", "320500"}),
-    normalise=("minmax", "zscore"),
-    weights=("framework", "entropy"),
-    aggregate=("arithmetic", "geometric"),
-    treat=("none", "coinr"),
-    impute=("none", "mean"),
 )
 
 
@@ -93,3 +88,16 @@ def test_any_link_parses_without_error(params):
     values, notices, unknown = state.parse(params, OPTIONS)
     assert set(values) == set(state.SHARED_KEYS)
     assert values["lang"] in ("zh", "en") and values["year"] in OPTIONS.years
+
+
+def test_link_keys_and_choices_are_the_declared_method_settings():
+    """One declaration (indicators.config.PARAMETERS) gives the links' method keys, their
+    choices (the method registries) and their defaults (Config())."""
+    from indicators.config import PARAMETERS, Config
+    from indicators.methods import METHODS
+
+    declared = {p.url: p for p in PARAMETERS if p.url}
+    assert set(state.SHARED_KEYS) - {"lang", "group", "prov", "members", "year"} == set(declared)
+    for key, param in declared.items():
+        assert OPTIONS.choices(key) == tuple(METHODS[param.step])
+        assert OPTIONS.default(key) == getattr(Config(), param.name)

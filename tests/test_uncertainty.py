@@ -12,13 +12,9 @@ from hypothesis.extra.numpy import arrays
 from indicators import (
     Config,
     ValidationError,
-    default_paths,
-    load_data,
-    load_framework,
-    load_units,
     run_pipeline,
-    select_units,
 )
+from indicators.build import Build
 from indicators.framework import Framework
 from indicators.methods.rank import rank_desc
 from indicators.uncertainty import (
@@ -31,24 +27,16 @@ from indicators.uncertainty import (
 
 
 @pytest.fixture(scope="module")
-def bundle():
-    paths = default_paths()
-    framework = load_framework(paths["framework"])
-    data = load_data(paths["data"], framework)
-    yrd = select_units(load_units(paths["units"]), "yrd27")
-    return data, framework, yrd
-
-
-@pytest.fixture(scope="module")
 def ua(bundle) -> UncertaintyResult:
     data, framework, yrd = bundle
-    return uncertainty(data, framework, Config(), n=300, seed=7, units=yrd)
+    return uncertainty(Build.create(data, framework, Config(), members=yrd), n=300, seed=7)
 
 
 def _check_draws_against_pipeline(ua: UncertaintyResult, data, units, draws) -> None:
     for i in draws:
-        framework_i, config_i = ua.draw_build(int(i))
-        rerun = run_pipeline(data, framework_i, config_i, units=units)
+        build_i = ua.draw_build(int(i))
+        framework_i = build_i.framework
+        rerun = run_pipeline(build_i)
         scores = rerun.scores
         assert list(scores["adcode"]) == list(ua.ranks["adcode"])
         assert list(scores["year"]) == list(ua.ranks["year"])
@@ -99,7 +87,10 @@ def test_data_driven_weights_rerun_per_build_and_stay_equivalent(bundle):
     data, framework, yrd = bundle
     config = Config(weights="entropy", normalise="percentile")
     result = uncertainty(
-        data, framework, config, n=12, seed=1, units=yrd, vary=("weights", "drop", "aggregate")
+        Build.create(data, framework, config, members=yrd),
+        n=12,
+        seed=1,
+        vary=("weights", "drop", "aggregate"),
     )
     assert set(result.draws["normalise"]) == {"percentile"}
     _check_draws_against_pipeline(result, data, yrd, range(12))
@@ -109,7 +100,9 @@ def test_weight_overrides_in_the_nominal_config_are_kept(bundle):
     data, framework, yrd = bundle
     dims = framework.children(framework.root)
     config = Config(weight_overrides=((dims[0], 3.0),))
-    result = uncertainty(data, framework, config, n=8, seed=2, units=yrd, vary=("drop",))
+    result = uncertainty(
+        Build.create(data, framework, config, members=yrd), n=8, seed=2, vary=("drop",)
+    )
     _check_draws_against_pipeline(result, data, yrd, range(8))
 
 
@@ -126,7 +119,7 @@ def test_contract_nominal_intervals_and_shares(ua, bundle):
         "p05",
         "p95",
     ]
-    nominal = run_pipeline(data, framework, Config(), units=yrd).scores
+    nominal = run_pipeline(Build.create(data, framework, Config(), members=yrd)).scores
     assert list(ranks["adcode"]) == list(nominal["adcode"])
     np.testing.assert_array_equal(
         ranks["nominal_rank"].to_numpy(), nominal["rank"].to_numpy(dtype=float)
@@ -153,9 +146,9 @@ def test_contract_nominal_intervals_and_shares(ua, bundle):
 
 def test_same_seed_identical_other_seed_different(bundle):
     data, framework, yrd = bundle
-    a = uncertainty(data, framework, Config(), n=60, seed=11, units=yrd)
-    b = uncertainty(data, framework, Config(), n=60, seed=11, units=yrd)
-    c = uncertainty(data, framework, Config(), n=60, seed=12, units=yrd)
+    a = uncertainty(Build.create(data, framework, Config(), members=yrd), n=60, seed=11)
+    b = uncertainty(Build.create(data, framework, Config(), members=yrd), n=60, seed=11)
+    c = uncertainty(Build.create(data, framework, Config(), members=yrd), n=60, seed=12)
     pd.testing.assert_frame_equal(a.ranks, b.ranks)
     pd.testing.assert_frame_equal(a.variance_share, b.variance_share)
     pd.testing.assert_frame_equal(a.draws, b.draws)
@@ -166,7 +159,7 @@ def test_same_seed_identical_other_seed_different(bundle):
 def test_nothing_varied_gives_the_nominal_rank_everywhere(bundle):
     data, framework, yrd = bundle
     for kwargs in ({"vary": ()}, {"vary": ("weights",), "weight_noise": 0.0}):
-        result = uncertainty(data, framework, Config(), n=5, units=yrd, **kwargs)
+        result = uncertainty(Build.create(data, framework, Config(), members=yrd), n=5, **kwargs)
         r = result.ranks
         for col in ("median_rank", "mean_rank", "p05", "p95"):
             np.testing.assert_array_equal(r[col].to_numpy(), r["nominal_rank"].to_numpy())
@@ -175,33 +168,39 @@ def test_nothing_varied_gives_the_nominal_rank_everywhere(bundle):
 
 def test_only_weights_varied_is_all_weights(bundle):
     data, framework, yrd = bundle
-    result = uncertainty(data, framework, Config(), n=400, seed=3, units=yrd, vary=("weights",))
+    result = uncertainty(
+        Build.create(data, framework, Config(), members=yrd), n=400, seed=3, vary=("weights",)
+    )
     shares = result.variance_share.set_index("choice")["share"]
     assert list(shares.index) == ["weights", "interactions"]
     # first-order effects of independent multipliers explain most, not all, of the variance
     assert 0.4 < shares["weights"] <= 1.0
 
 
-def test_bad_arguments_raise_validation_error(bundle):
+def test_bad_arguments_raise_validation_error(bundle, yrd27_build):
     data, framework, yrd = bundle
     with pytest.raises(ValidationError, match="unknown choice"):
-        uncertainty(data, framework, Config(), n=10, units=yrd, vary=("colour",))
-    with pytest.raises(ValidationError, match="n \\(draws\\)"):
-        uncertainty(data, framework, Config(), n=1, units=yrd)
+        uncertainty(yrd27_build, n=10, vary=("colour",))
+    with pytest.raises(ValidationError, match=r"n must be an integer in \[2, 20000\]; got 1"):
+        uncertainty(yrd27_build, n=1)
+    with pytest.raises(ValidationError, match="seed must be an integer"):
+        uncertainty(yrd27_build, n=10, seed=-1)
     with pytest.raises(ValidationError, match="weight_noise"):
-        uncertainty(data, framework, Config(), n=10, units=yrd, weight_noise=1.5)
+        uncertainty(yrd27_build, n=10, weight_noise=1.5)
+    with pytest.raises(TypeError, match="Result or a Build"):
+        uncertainty(data, n=10)  # type: ignore[arg-type]
     single = Framework.from_table(
         pd.DataFrame(
             {"code": ["IDX", "edu_years"], "parent": [None, "IDX"], "level": [2, 1]}
         ).assign(direction=[None, 1])
     )
     with pytest.raises(ValidationError, match="at least two indicators"):
-        uncertainty(data, single, Config(), n=10, units=yrd)
+        uncertainty(Build.create(data, single, Config(), members=yrd), n=10)
 
 
 def test_all_cities_smoke(bundle):
     data, framework, _ = bundle
-    result = uncertainty(data, framework, Config(), n=20, seed=0)
+    result = uncertainty(Build.create(data, framework, Config()), n=20, seed=0)
     assert len(result.ranks) == len(data)
     assert result.ranks["median_rank"].notna().all()
 
@@ -242,5 +241,7 @@ def test_package_attribute_is_callable_after_importing_the_submodule(bundle):
     import indicators.uncertainty  # noqa: F401  (binds indicators.uncertainty to the module)
 
     data, framework, yrd = bundle
-    result = indicators.uncertainty(data, framework, Config(), n=3, units=yrd)
+    result = indicators.uncertainty(
+        indicators.Build.create(data, framework, Config(), members=yrd), n=3
+    )
     assert isinstance(result, UncertaintyResult)

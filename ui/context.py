@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from indicators import Config, ValidationError
+from indicators import Build, Config, ValidationError
+from indicators.methods import METHODS
 from ui import loaders, state
 from ui.i18n import LANGS, t
-from ui.labels import method_label
 from ui.safe import md
 from ui.views import names_map
 
@@ -25,18 +25,30 @@ _CTX = "_context"
 
 @dataclass(frozen=True)
 class Context:
-    """What a page needs to know about the current view."""
+    """What a page needs to know about the current view: the language, the selections, the
+    dataset (names, notes, boundaries) and the build every page computes from."""
 
     lang: str
     selections: dict
     dataset: loaders.Dataset
     options: state.Options
-    members: tuple[str, ...]
-    config: Config
+    build: Build
 
     @property
     def year(self) -> int:
         return int(self.selections["year"])
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        return self.build.members
+
+    @property
+    def config(self) -> Config:
+        return self.build.config
+
+    def build_with(self, config: Config) -> Build:
+        """This view's data and peer group under another config (e.g. the default one)."""
+        return loaders.build(self.dataset, self.build.members, config)
 
 
 def current() -> Context:
@@ -87,14 +99,45 @@ def setup() -> Context:
         members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
     _write_link(selections, options)
-    ctx = Context(lang, selections, dataset, options, members, config)
+    try:
+        build = loaders.build(dataset, members, config)
+    except ValidationError as err:  # refused before any page renders, with the reason
+        _refused(err, lang)
+        st.stop()
+    ctx = Context(lang, selections, dataset, options, build)
     st.session_state[_CTX] = ctx
     return ctx
 
 
+def _refused(err: ValidationError, lang: str) -> None:
+    """Say why the chosen build cannot be computed, in the page's language, and how to fix
+    it (a rule of ``indicators.config.RULES`` has its own explanation and a one-click fix)."""
+    st.title(t("build_refused_title", lang))
+    about_methods = all(p.source == "config" for p in err.problems)
+    message = t("build_refused" if about_methods else "build_refused_data", lang)
+    st.error(message, icon=":material/block:")
+    for problem in err.problems:
+        key = f"refused_{problem.column}"  # our own words; a message may quote user codes
+        st.markdown(f"- {t(key, lang) if key in _REFUSAL_KEYS else md(problem.message)}")
+    columns = {p.column for p in err.problems}
+    if "aggregate" in columns and st.session_state.get("norm") == "zscore":
+        left, right = st.columns(2)
+        left.button(t("fix_use_minmax", lang), on_click=_set, args=("norm", "minmax"))
+        right.button(t("fix_use_arithmetic", lang), on_click=_set, args=("agg", "arithmetic"))
+
+
+_REFUSAL_KEYS = ("refused_aggregate", "refused_impute", "refused_weight_overrides")
+
+
+def _set(key: str, value: object) -> None:
+    st.session_state[key] = value
+
+
 def _init_from_link(options: state.Options, link: bool) -> None:
-    """Seed the widgets from the URL (first run of a session) or from defaults (new dataset)."""
-    params = st.query_params.to_dict() if link else {}
+    """Seed the widgets from the URL (first run of a session), or keep the session's choices
+    when the dataset changes (an upload): whatever the new dataset cannot offer falls back to
+    its default with a notice, like a stale link."""
+    params = st.query_params.to_dict() if link else _current_params()
     values, notices, unknown = state.parse(params, options)
     for key, value in values.items():
         st.session_state[key] = list(value) if key == "members" else value
@@ -107,6 +150,17 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     st.session_state["_link_page_params"] = {
         k: state._first(v) for k, v in params.items() if k in state.PAGE_KEYS
     }
+
+
+def _current_params() -> dict[str, str]:
+    """The session's shared selections in their link form (language, group, year, methods)."""
+    out = {}
+    for key in state.SHARED_KEYS:
+        value = st.session_state.get(key)
+        if value is None or value == [] or value == ():
+            continue
+        out[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
+    return out
 
 
 def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
@@ -171,21 +225,16 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             required=True,
         )
     with sb.expander(t("methods", lang), icon=":material/functions:"):
-        for key, label in (
-            ("norm", "normalise"),
-            ("wt", "weights"),
-            ("agg", "aggregate"),
-            ("treat", "treat"),
-            ("imp", "impute"),
-        ):
+        for param in state.METHOD_PARAMS:  # declared once, in indicators.config.PARAMETERS
+            registry = METHODS[param.step]
             _bound(
                 st.selectbox,
-                key,
-                t(label, lang),
-                options.choices(key),
-                lambda m: method_label(m, lang),
+                param.url,
+                param.label[1] if lang == "en" else param.label[0],
+                options.choices(param.url),
+                lambda m, registry=registry: registry[m].label(lang),
                 lang,
-                options.default(key),
+                options.default(param.url),
             )
     sb.caption(f"{t('data_source', lang)}: {md(dataset.label(lang))}")
     sb.caption(t("share_link", lang))

@@ -54,6 +54,42 @@ STRINGS: dict[str, tuple[str, str]] = {
         "链接参数 {key}={value} 无效，已使用默认值 {default}。",
         "Link parameter {key}={value} is not valid; using the default {default}.",
     ),
+    "unexpected_error": (
+        "抱歉，页面出错了。错误编号：{id}。请把这个编号告诉管理员；其他页面仍可使用。",
+        "Sorry, something went wrong on this page. Error id: {id}. Please pass this id on to the "
+        "administrator; the other pages still work.",
+    ),
+    "build_refused_title": ("无法计算", "Cannot compute"),
+    "build_refused": (
+        "所选方法组合无法计算，原因如下。请在侧边栏“方法”中更换选择。",
+        "The chosen combination of methods cannot be computed, for the reasons below. Change the "
+        "choice under “Methods” in the sidebar.",
+    ),
+    "build_refused_data": (
+        "当前数据和比较范围无法计算，原因如下。请选择其他比较范围，或在“数据”页改用内置数据。",
+        "The current data and peer group cannot be computed, for the reasons below. Choose another "
+        "peer group, or go back to the bundled data on the Data page.",
+    ),
+    "refused_aggregate": (
+        "几何平均和调和平均要求标准化后的值非负，而 Z 分数约有一半为负值。请改用最小-最大、百分位、排序、"
+        "目标值或距前沿距离标准化，或改用加权算术平均。",
+        "Geometric and harmonic means need non-negative normalised values, but about half of all "
+        "z-scores are negative. Use min–max, percentile rank, rank, goalposts or distance to "
+        "frontier normalisation, or the weighted arithmetic mean.",
+    ),
+    "refused_impute": (
+        "按省份填补需要每个单位所属的省份，当前数据没有省份信息。请上传带 province_zh 列的单位表，或选择其他填补方法。",
+        "Group (province) imputation needs each unit's province, which the current data do not "
+        "have. Upload a units file with a province_zh column, or choose another imputation.",
+    ),
+    "refused_weight_overrides": (
+        "同一上级下的所有权重都为 0，无法汇总。请至少给一项大于 0 的权重。",
+        "Every weight under one parent is 0, so nothing can be aggregated. Give at least one a "
+        "weight above 0.",
+    ),
+    "no_intervals": ("未给出排名区间：{reason}", "No rank intervals: {reason}"),
+    "fix_use_minmax": ("改用最小-最大标准化", "Use min–max normalisation"),
+    "fix_use_arithmetic": ("改用加权算术平均", "Use the weighted arithmetic mean"),
     "unknown_param": ("已忽略未知的链接参数：{keys}。", "Ignored unknown link parameters: {keys}."),
     "group_too_small": (
         "比较范围至少需要 2 个城市，已改用默认范围。",
@@ -240,6 +276,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} problems found; the data was not used:",
     ),
     "upload_title": ("上传自己的数据", "Bring your own data"),
+    "checking_upload": ("正在读取并校验文件……已用 {seconds} 秒", "Reading and checking the files… {seconds} s"),
     "upload_units": ("城市名单（可选）", "Units file (optional)"),
     "use_upload": ("校验并使用", "Validate and use"),
     "variance_share": (
@@ -249,6 +286,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "variance_share_pc": ("方差占比", "Variance share"),
     "weight_in_parent": ("组内权重", "Weight within parent"),
     "what_if": ("需要改进多少？", "What would it take?"),
+    "no_index_city": (
+        "该城市在所选年份没有指数得分（数据缺失），因此无法计算排名提升。",
+        "This city has no index score in the chosen year (its data are missing), so there is no "
+        "rank to improve.",
+    ),
     "what_if_note": (
         "对每个指标单独计算：使该城市排名提升所需的最小改进（其他指标不变，重新计算整个指数）。",
         "For each indicator on its own: the smallest improvement that lifts the city by the chosen number of "

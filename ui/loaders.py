@@ -1,10 +1,15 @@
 """Cached calls into the engine. Pages call these and never compute anything themselves.
 
-Caching: ``st.cache_resource`` holds the bundled dataset (read-only, shared by all sessions);
-``st.cache_data`` holds results per (dataset, config, peer group), bounded by ``max_entries``
-and ``ttl`` so memory reaches a plateau under many users. A user's uploaded dataset is keyed by
-the SHA-256 of its bytes and lives in that user's session only (``st.session_state``): another
-session can reach its cached results only by uploading the very same bytes.
+Every cached engine result is keyed on :attr:`Build.key <indicators.build.Build.key>` alone:
+the engine's collision-free identity of everything that determines it (data, framework, config,
+peer group, unit groups and names, and the data's source, file name included). Two builds that
+differ in anything never share an entry, so nothing one session computed on its upload can be
+served to another. The objects themselves are passed as ``_``-prefixed (unhashed) arguments.
+
+``st.cache_resource`` holds the bundled dataset, builds and results (one shared, read-only
+object each: a :class:`~indicators.result.Result` hands out a fresh frame on every read), bounded
+by ``max_entries`` and ``ttl`` so memory reaches a plateau under many users. A user's uploaded
+dataset lives in that user's session only (``st.session_state``).
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ import pandas as pd
 import streamlit as st
 
 import indicators
-from indicators import Config, Framework
+from indicators import Build, Config, Framework, Result
+from ui import state
 from ui.state import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +46,7 @@ class Dataset:
     label_en: str
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
     geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
+    messages: tuple[str, ...] = ()  # what the upload's validation noted (shown on the Data page)
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -188,9 +195,7 @@ def current_dataset() -> Dataset:
 
 
 def options_for(dataset: Dataset) -> Options:
-    """Selections the dataset and the engine's method registries allow."""
-    from indicators import methods
-
+    """Selections the dataset and the engine's declared method settings allow."""
     units = dataset.units
     groups = [
         g for g in ("yrd27", "yrd41") if g in units.columns and units[g].astype(int).sum() >= 2
@@ -207,11 +212,6 @@ def options_for(dataset: Dataset) -> Options:
         provinces=provinces,
         adcodes=frozenset(dataset.data["adcode"].astype(str)),
         groups=tuple(groups),
-        normalise=tuple(methods.NORMALISE),
-        weights=tuple(methods.WEIGHTS),
-        aggregate=tuple(methods.AGGREGATE),
-        treat=tuple(methods.TREAT),
-        impute=tuple(methods.IMPUTE),
     )
 
 
@@ -228,210 +228,212 @@ def members_for(dataset: Dataset, selections: dict) -> tuple[str, ...]:
 
 
 def config_for(selections: dict, weight_overrides: tuple = ()) -> Config:
-    """The engine configuration for the sidebar's method choices."""
+    """The engine configuration for the sidebar's method choices (``state.METHOD_PARAMS``):
+    every declared setting with a link key, by that key; the rest stay at ``Config()``."""
     return Config(
-        impute=selections["imp"],
-        treat=selections["treat"],
-        normalise=selections["norm"],
-        weights=selections["wt"],
-        aggregate=selections["agg"],
+        **{p.name: selections[p.url] for p in state.METHOD_PARAMS},
         weight_overrides=tuple(weight_overrides),
     )
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _result(key: str, config_json: str, members: tuple[str, ...], _dataset: Dataset):
-    config = Config.from_dict(json.loads(config_json))
-    groups = None
-    if "province_zh" in _dataset.units.columns:
-        groups = dict(zip(_dataset.units["adcode"], _dataset.units["province_zh"], strict=False))
-    return indicators.run_pipeline(
-        _dataset.data, _dataset.framework, config, units=list(members), unit_groups=groups
+def _digest(*parts: str) -> str:
+    """SHA-256 of length-prefixed parts (unambiguous: ("ab", "c") != ("a", "bc"))."""
+    h = hashlib.sha256()
+    for part in parts:
+        b = part.encode("utf-8", "surrogatepass")
+        h.update(len(b).to_bytes(8, "big") + b)
+    return h.hexdigest()
+
+
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _build(key: str, _dataset: Dataset, _members: tuple[str, ...], _config: Config) -> Build:
+    return Build.create(
+        _dataset.data,
+        _dataset.framework,
+        _config,
+        members=list(_members),
+        units=_dataset.units,
+        source=_dataset.label_en,
     )
 
 
-def result(dataset: Dataset, config: Config, members: tuple[str, ...]):
-    """The pipeline's ``Result`` for a dataset, configuration and peer group (cached)."""
-    return _result(dataset.key, _config_json(config), members, dataset)
+def build(dataset: Dataset, members: tuple[str, ...], config: Config) -> Build:
+    """The build of a dataset's peer group under a config (cached; raises
+    :class:`~indicators.validate.ValidationError` with every reason it cannot be made)."""
+    key = _digest(dataset.key, *members, json.dumps(config.to_dict(), sort_keys=True))
+    return _build(key, dataset, members, config)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _uncertainty(
-    key: str, config_json: str, members: tuple[str, ...], n: int, seed: int, _dataset: Dataset
-):
-    framework, config = _fixed_weights(
-        _dataset.framework, Config.from_dict(json.loads(config_json))
-    )
-    return indicators.uncertainty(
-        _dataset.data, framework, config, n=n, seed=seed, units=list(members)
-    )
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _result(key: str, _build: Build) -> Result:
+    return indicators.run_pipeline(_build)
 
 
-def _fixed_weights(framework: Framework, config: Config) -> tuple[Framework, Config]:
-    """Move slider overrides into the framework when that changes nothing but speed.
-
-    With framework weights and overrides that cover every child of a parent, the pipeline's
-    result equals that of a framework carrying those weights; the uncertainty analysis then
-    takes its vectorised path (overrides force a pipeline rerun per draw: ~10 s vs ~0.3 s).
-    """
-    overrides = dict(config.weight_overrides)
-    if config.weights != "framework" or not overrides:
-        return framework, config
-    parents = {framework.parent(code) for code in overrides}
-    if any(set(framework.children(p)) - set(overrides) for p in parents):
-        return framework, config
-    return framework.with_weights(overrides), config.replace(weight_overrides=())
+def result(build: Build) -> Result:
+    """The pipeline's ``Result`` of a build (cached on the build's identity)."""
+    return _result(build.key, build)
 
 
-def uncertainty(
-    dataset: Dataset, config: Config, members: tuple[str, ...], n: int = 300, seed: int = 1
-):
-    """Monte Carlo rank intervals for the peer group (cached)."""
-    return _uncertainty(dataset.key, _config_json(config), members, n, seed, dataset)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _uncertainty(key: str, n: int, seed: int, _result: Result):
+    return indicators.uncertainty(_result, n=n, seed=seed)
 
 
-def _config_json(config: Config) -> str:
-    return json.dumps(config.to_dict(), sort_keys=True, ensure_ascii=False, default=list)
+def uncertainty(result: Result, n: int = 300, seed: int = 1):
+    """Monte Carlo rank intervals of a result's build (cached)."""
+    return _uncertainty(result.build.key, int(n), int(seed), result)
 
 
 RANK_INTERVAL_DRAWS = 200  # enough for stable 5–95% ranks in a table; the lab runs more
 
 
-def uncertainty_ranks(
-    dataset: Dataset, config: Config, members: tuple[str, ...]
-) -> pd.DataFrame | None:
-    """Rank intervals for the ranking table, or ``None`` when the analysis cannot run
-    (e.g. a single indicator); the table then shows ranks without intervals."""
+def uncertainty_or_reason(result: Result, n: int, seed: int):
+    """``(UncertaintyResult, None)``, or ``(None, reason)`` when the analysis cannot run for
+    this build (e.g. a framework with a single indicator); the page shows the reason."""
     try:
-        return uncertainty(dataset, config, members, n=RANK_INTERVAL_DRAWS, seed=1).ranks
-    except indicators.ValidationError:
-        return None
+        return uncertainty(result, n=n, seed=seed), None
+    except indicators.ValidationError as err:
+        return None, "; ".join(p.message for p in err.problems)
 
 
-def strengths_weaknesses(
-    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, k: int = 3
-):
-    """A unit's best and worst indicators by rank in the group (from the cached result)."""
-    return indicators.strengths_weaknesses(result(dataset, config, members), adcode, year, k=k)
+def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
+    """Rank intervals for the ranking table and the profile: ``(ranks, None)`` or
+    ``(None, reason)`` (see :func:`uncertainty_or_reason`)."""
+    ua, reason = uncertainty_or_reason(result, RANK_INTERVAL_DRAWS, 1)
+    return (None, reason) if ua is None else (ua.ranks, None)
 
 
-def nearest_peers(
-    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, k: int = 5
-):
+def strengths_weaknesses(result: Result, adcode: str, year: int, k: int = 3):
+    """A unit's best and worst indicators by rank in the group."""
+    return indicators.strengths_weaknesses(result, adcode, year, k=k)
+
+
+def nearest_peers(result: Result, adcode: str, year: int, k: int = 5):
     """The units whose indicator profile is closest to ``adcode``'s."""
-    return indicators.nearest_peers(result(dataset, config, members), adcode, year, k=k)
+    return indicators.nearest_peers(result, adcode, year, k=k)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _what_it_takes(
-    key: str,
-    config_json: str,
-    members: tuple[str, ...],
-    adcode: str,
-    year: int,
-    places: int,
-    _dataset: Dataset,
-):
-    config = Config.from_dict(json.loads(config_json))
-    return indicators.what_it_takes(
-        _dataset.data, _dataset.framework, config, adcode, year, places, units=list(members)
-    )
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _what_it_takes(key: str, adcode: str, year: int, places: int, _result: Result):
+    return indicators.what_it_takes(_result, adcode, year, places)
 
 
-def what_it_takes(
-    dataset: Dataset, config: Config, members: tuple[str, ...], adcode: str, year: int, places: int
-):
+def what_it_takes(result: Result, adcode: str, year: int, places: int):
     """Smallest single-indicator improvement that lifts ``adcode`` by ``places`` ranks (cached)."""
-    return _what_it_takes(dataset.key, _config_json(config), members, adcode, year, places, dataset)
+    return _what_it_takes(result.build.key, str(adcode), int(year), int(places), result)
 
 
-@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _audit(
-    key: str, config_json: str, members: tuple[str, ...], year: int | None, _dataset: Dataset
-) -> dict:
-    res = _result(key, config_json, members, _dataset)
+@st.cache_resource(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _audit(key: str, year: int | None, _result: Result) -> dict:
     return {
-        "correlations": indicators.correlations(res, level_a=1, year=year),
-        "alpha": indicators.cronbach_alpha(res, year=year),
-        "pca": indicators.pca_variance(res, year=year),
+        "correlations": indicators.correlations(_result, level_a=1, year=year),
+        "alpha": indicators.cronbach_alpha(_result, year=year),
+        "pca": indicators.pca_variance(_result, year=year),
     }
 
 
-def audit(
-    dataset: Dataset, config: Config, members: tuple[str, ...], year: int | None = None
-) -> dict:
+def audit(result: Result, year: int | None = None) -> dict:
     """Correlations, Cronbach's alpha and PCA variance of the group's normalised indicators."""
-    return _audit(dataset.key, _config_json(config), members, year, dataset)
+    return _audit(result.build.key, year, result)
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _export(
-    key: str, config_json: str, members: tuple[str, ...], fmt: str, _dataset: Dataset
-) -> bytes:
+def _export(key: str, fmt: str, _result: Result) -> bytes:
     import io
 
     from indicators import export
 
-    res = _result(key, config_json, members, _dataset)
     buffer = io.BytesIO()
-    export.write_table(res.scores, buffer, fmt, result=res, data_source=_dataset.label_en)
+    export.write_table(_result.scores, buffer, fmt, result=_result)
     return buffer.getvalue()
 
 
-def export_bytes(dataset: Dataset, config: Config, members: tuple[str, ...], fmt: str) -> bytes:
+def export_bytes(result: Result, fmt: str) -> bytes:
     """The computed table as a downloadable file (csv, xlsx with methodology, parquet)."""
-    return _export(dataset.key, _config_json(config), members, fmt, dataset)
+    return _export(result.build.key, fmt, result)
+
+
+def upload_key(files: dict[str, object]) -> str:
+    """Identity of an upload: every file's role, name and bytes, each length-prefixed."""
+    parts = ["upload"]
+    for role, f in files.items():
+        if f is None:
+            parts += [role, "", ""]
+        else:
+            data = f.getvalue()
+            parts += [role, str(getattr(f, "name", "")), hashlib.sha256(data).hexdigest()]
+    return "upload:" + _digest(*parts)
+
+
+#: Largest upload the dashboard computes interactively: every page, the rank intervals and the
+#: Lab's Monte Carlo stay within seconds up to this size. Larger panels: the command line.
+MAX_SESSION_UNITS = 5_000
+MAX_SESSION_ROWS = 20_000
 
 
 def dataset_from_upload(
-    data_file, framework_file, units_file=None
+    data_file, framework_file, units_file=None, progress=lambda elapsed: None
 ) -> tuple[Dataset | None, pd.DataFrame | None]:
     """Validate uploaded files; return (dataset, None) or (None, table of every problem).
 
-    The dataset key is the SHA-256 of the uploaded bytes, so cached results are never shared
-    between different uploads. Uploaded units files are optional: without one, names are the
-    unit ids and the only peer groups are "all" and "custom".
+    The files are read in a separate low-priority process with a deadline
+    (:mod:`ui.upload_worker`), so a hostile or huge file cannot hold up other visitors.
+    Panels above :data:`MAX_SESSION_UNITS` units or :data:`MAX_SESSION_ROWS` rows are refused
+    with a pointer to the command line. The dataset key names each file's role, name and
+    content (:func:`upload_key`), so two uploads share cached results only when they are the
+    same files under the same names. Uploaded units files are optional: without one, names
+    are the unit ids and the only peer groups are "all" and "custom".
     """
-    import hashlib
+    from ui import upload_worker
 
-    problems: list = []
-    digest = hashlib.sha256()
-    framework = data = units = None
-    for f in (framework_file, data_file, units_file):
-        if f is not None:
-            digest.update(f.getvalue())
-    try:
-        framework = indicators.load_framework(framework_file)
-    except indicators.ValidationError as err:
-        problems.extend(err.problems)
-    if framework is not None:
-        try:
-            data = indicators.load_data(data_file, framework=framework)
-        except indicators.ValidationError as err:
-            problems.extend(err.problems)
-    if units_file is not None:
-        try:
-            units = indicators.load_units(units_file)
-        except indicators.ValidationError as err:
-            problems.extend(err.problems)
-    if problems:
-        table = pd.DataFrame(
-            [
-                {"file": p.source, "row": p.row, "column": p.column, "problem": p.message}
-                for p in problems
-            ]
+    roles = {"data": data_file, "framework": framework_file, "units": units_file}
+    files = {
+        role: None if f is None else (str(getattr(f, "name", role)), bytes(f.getvalue()))
+        for role, f in roles.items()
+    }
+    label = files["data"][0]
+    outcome, value = upload_worker.validate(files, progress)
+    if outcome == "timeout":
+        message = (
+            f"reading and checking the files took longer than {value:.0f} s and was stopped; "
+            "use the command line (python -m indicators compute --data ...) for very large files"
         )
-        return None, table
+        return None, _problem_table(label, message)
+    if outcome == "memory":
+        return None, _problem_table(label, "the files need more memory than an upload may use")
+    if outcome == "error":
+        return None, _problem_table(label, f"the files could not be read ({value})")
+    if value["problems"]:
+        return None, _problem_table(label, problems=value["problems"])
+    framework, data, units = value["framework"], value["data"], value["units"]
+    n_units = data["adcode"].nunique()
+    if n_units > MAX_SESSION_UNITS or len(data) > MAX_SESSION_ROWS:
+        return None, _problem_table(
+            label,
+            f"{n_units:,} units in {len(data):,} rows: the dashboard computes up to "
+            f"{MAX_SESSION_UNITS:,} units ({MAX_SESSION_ROWS:,} rows) interactively; use the "
+            "command line for larger panels (python -m indicators compute --data ... "
+            "--framework ... --out scores.csv)",
+        )
     if units is None:
         ids = sorted(data["adcode"].astype(str).unique())
         units = pd.DataFrame({"adcode": ids, "name_zh": ids, "name_en": ids})
-    label = getattr(data_file, "name", "upload")
+    key = upload_key(roles)
     dataset = Dataset(
-        f"upload:{digest.hexdigest()}",
+        key,
         framework,
         data,
         units,
         f"上传：{label}",
         f"Upload: {label}",
+        messages=tuple(value["notes"]),
     )
     return dataset, None
+
+
+def _problem_table(source: str, message: str | None = None, problems=()) -> pd.DataFrame:
+    """Problems as the table the Data page shows (file, row, column, problem)."""
+    items = list(problems) or [indicators.Problem(source, None, None, message)]
+    return pd.DataFrame(
+        [{"file": p.source, "row": p.row, "column": p.column, "problem": p.message} for p in items]
+    )

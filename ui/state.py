@@ -10,10 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from indicators.config import PARAMETERS, Config
 from ui.i18n import DEFAULT_LANG, LANGS
 
+#: The method settings offered in the sidebar: every declared setting with a link key, in the
+#: order of the declaration (``indicators.config.PARAMETERS``), with its choices and default.
+METHOD_PARAMS = tuple(p for p in PARAMETERS if p.url)
+_BY_URL = {p.url: p for p in METHOD_PARAMS}
+
 # URL keys of the shared selections, in the order they appear in a link.
-SHARED_KEYS = ("lang", "group", "prov", "members", "year", "norm", "wt", "agg", "treat", "imp")
+SHARED_KEYS = ("lang", "group", "prov", "members", "year", *_BY_URL)
 # URL keys that pages own (read with ``parse_list``/``parse_choice`` by the page itself).
 PAGE_KEYS = ("city", "cities", "w", "peer")
 GROUPS = ("yrd27", "yrd41", "all", "province", "custom")
@@ -28,25 +34,17 @@ class Options:
     provinces: tuple[str, ...]
     adcodes: frozenset[str]
     groups: tuple[str, ...] = GROUPS
-    normalise: tuple[str, ...] = ("minmax",)
-    weights: tuple[str, ...] = ("framework",)
-    aggregate: tuple[str, ...] = ("arithmetic",)
-    treat: tuple[str, ...] = ("none",)
-    impute: tuple[str, ...] = ("none",)
 
     def default(self, key: str) -> object:
-        """Default value of a shared selection."""
+        """Default value of a shared selection (a method's is its ``Config()`` default)."""
+        if key in _BY_URL:
+            return getattr(Config(), _BY_URL[key].name)
         base = {
             "lang": DEFAULT_LANG,
             "group": self.groups[0],
             "prov": self.provinces[0] if self.provinces else "",
             "members": (),
             "year": max(self.years) if self.years else 0,
-            "norm": self.normalise[0],
-            "wt": self.weights[0],
-            "agg": self.aggregate[0],
-            "treat": self.treat[0],
-            "imp": self.impute[0],
         }
         return base[key]
 
@@ -55,17 +53,14 @@ class Options:
         return {key: self.default(key) for key in SHARED_KEYS}
 
     def choices(self, key: str) -> tuple:
-        """Allowed values of a single-choice selection."""
+        """Allowed values of a single-choice selection (a method's: its declared options)."""
+        if key in _BY_URL:
+            return tuple(_BY_URL[key].constraint.options)
         return {
             "lang": LANGS,
             "group": self.groups,
             "prov": self.provinces,
             "year": self.years,
-            "norm": self.normalise,
-            "wt": self.weights,
-            "agg": self.aggregate,
-            "treat": self.treat,
-            "imp": self.impute,
         }[key]
 
 

@@ -36,7 +36,7 @@ def prepare() -> None:
 def warm() -> None:
     """Step 2: the default Rankings view (result, rank intervals, the map's boundary file).
 
-    Runs once the server is up: ``st.cache_data`` keeps its entries in the running server's
+    Runs once the server is up: ``st.cache_resource`` keeps its entries in the running server's
     cache storage, so entries made before would not be found by the pages."""
     from ui import loaders
 
@@ -44,9 +44,8 @@ def warm() -> None:
     options = loaders.options_for(dataset)
     selections = options.default_selections()
     members = loaders.members_for(dataset, selections)
-    config = loaders.config_for(selections)
-    loaders.result(dataset, config, members)
-    loaders.uncertainty_ranks(dataset, config, members)
+    result = loaders.result(loaders.build(dataset, members, loaders.config_for(selections)))
+    loaders.rank_intervals(result)
     loaders.group_geo_url(dataset, members)
 
 

@@ -43,12 +43,38 @@ SHIFT_A = 1.0
 SHIFT_B = 0.99
 
 
-def _parts(values, W):
-    V = np.asarray(values, dtype=float)
-    W = np.asarray(W, dtype=float)
-    present = ~np.isnan(V)
+def _means(V: np.ndarray, present: np.ndarray, W: np.ndarray, how: str):
+    """``(num, den)`` of a weighted mean over the present children, each ``... @ W``.
+
+    ``den = Σ_present w``; ``num`` is ``Σ_present w x`` (arithmetic), ``Σ_present w ln x*``
+    (geometric) or ``Σ_present w / x*`` (harmonic), ``x* = 1 + 0.99 max(x, 0)``. Missing
+    children contribute 0 to both: ``ln x* = 0`` for a zero-filled cell, and the harmonic
+    term is masked.
+    """
+    filled = np.where(present, V, 0.0)
     den = present.astype(float) @ W
-    return V, W, present, den
+    if how == "arithmetic":
+        return filled @ W, den
+    xs = SHIFT_A + SHIFT_B * np.maximum(filled, 0.0)
+    if how == "geometric":
+        return np.log(xs) @ W, den
+    return np.where(present, 1.0 / xs, 0.0) @ W, den
+
+
+def _finish(num: np.ndarray, den: np.ndarray, how: str) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        if how == "arithmetic":
+            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+        if how == "geometric":
+            g = np.exp(num / np.where(den > 0, den, 1.0))
+        else:
+            g = den / np.where(num > 0, num, 1.0)
+    return np.where(den > 0, (g - SHIFT_A) / SHIFT_B, np.nan)
+
+
+def _mean(values, W, how: str) -> np.ndarray:
+    V = np.asarray(values, dtype=float)
+    return _finish(*_means(V, ~np.isnan(V), np.asarray(W, dtype=float), how), how)
 
 
 def a_amean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -56,10 +82,7 @@ def a_amean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
 
     COINr: ``a_amean(x, w)`` (the default of ``Aggregate()``).
     """
-    V, W, present, den = _parts(values, W)
-    num = np.where(present, V, 0.0) @ W
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    return _mean(values, W, "arithmetic")
 
 
 def a_gmean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -68,12 +91,7 @@ def a_gmean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
 
     COINr: ``a_gmean(x, w)`` (which errors on values <= 0 instead of shifting).
     """
-    V, W, present, den = _parts(values, W)
-    xs = SHIFT_A + SHIFT_B * np.clip(np.where(present, V, 0.0), 0.0, None)
-    num = np.where(present, np.log(xs), 0.0) @ W
-    with np.errstate(invalid="ignore", divide="ignore"):
-        g = np.exp(num / np.where(den > 0, den, 1.0))
-    return np.where(den > 0, (g - SHIFT_A) / SHIFT_B, np.nan)
+    return _mean(values, W, "geometric")
 
 
 def a_hmean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -82,12 +100,7 @@ def a_hmean(values: np.ndarray, W: np.ndarray) -> np.ndarray:
 
     COINr: ``a_hmean(x, w)``.
     """
-    V, W, present, den = _parts(values, W)
-    xs = SHIFT_A + SHIFT_B * np.clip(np.where(present, V, 0.0), 0.0, None)
-    num = np.where(present, 1.0 / xs, 0.0) @ W
-    with np.errstate(invalid="ignore", divide="ignore"):
-        h = den / np.where(num > 0, num, 1.0)
-    return np.where(den > 0, (h - SHIFT_A) / SHIFT_B, np.nan)
+    return _mean(values, W, "harmonic")
 
 
 AGGREGATORS: dict[str, Callable] = {
@@ -110,7 +123,9 @@ def aggregate_matrix(
     Parameters
     ----------
     values : (..., n, k) children's values, NaN = missing. Never modified.
-    weights : (k,) weights of one parent's children, or (k, m) for m parents (batchable).
+    weights : (k,) weights of one parent's children, or (..., k, m) for m parents
+        (batchable: leading dimensions broadcast against those of ``values``, so one
+        ``values`` matrix can meet many weight draws without being copied).
     method : ``arithmetic``, ``geometric`` or ``harmonic``.
     min_coverage : the aggregate is NaN when the present children hold less than this share
         of the parent's total weight.
@@ -124,11 +139,16 @@ def aggregate_matrix(
     vector = W.ndim == 1
     if vector:
         W = W[:, None]
-    y = AGGREGATORS[method](values, W)
-    present = ~np.isnan(np.asarray(values, dtype=float))
+    if method not in AGGREGATORS:
+        raise KeyError(f"unknown aggregation {method!r}; choose one of {', '.join(AGGREGATORS)}")
+    V = np.asarray(values, dtype=float)
+    num, den = _means(V, ~np.isnan(V), W, method)
+    y = _finish(num, den, method)
+    if not return_coverage and min_coverage <= 0:
+        return y[..., 0] if vector else y  # every present child counts: no share needed
     total = W.sum(axis=-2, keepdims=True)
     with np.errstate(invalid="ignore", divide="ignore"):
-        share = (present.astype(float) @ W) / np.where(total > 0, total, 1.0)
+        share = den / np.where(total > 0, total, 1.0)
     y = np.where(share >= min_coverage - 1e-12, y, np.nan)
     if vector:
         y, share = y[..., 0], share[..., 0]

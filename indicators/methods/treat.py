@@ -36,34 +36,51 @@ __all__ = [
     "kurt",
     "check_skew_kurt",
     "winsorise",
+    "winsorise_columns",
     "log_ct",
     "treat_none",
     "treat_coinr",
 ]
 
 
-def _moments(x: np.ndarray) -> tuple[int, float, float, float]:
-    """n and the sums of squared, cubed and 4th-power deviations of the observed values."""
-    x = np.asarray(x, dtype=float)
-    x = x[~np.isnan(x)]
-    if x.size == 0:
-        return 0, 0.0, 0.0, 0.0
-    d = x - x.mean()
+def _column_moments(X: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Per column (NaN skipped): n and the sums of squared, cubed and 4th-power deviations.
+
+    The deviations are divided by their largest magnitude first: skewness and kurtosis do not
+    depend on the scale, and values near the loader's limit (1e100) would otherwise overflow
+    in the 4th power (from about 1e77)."""
+    obs = ~np.isnan(X)
+    n = obs.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(obs, X, 0.0).sum(axis=0) / np.where(n > 0, n, 1)
+        d = np.where(obs, X - mean, 0.0)
+        scale = np.abs(d).max(axis=0, initial=0.0)
+        d = d / np.where(scale > 0, scale, 1.0)
     d2 = d * d
-    return x.size, float(d2.sum()), float((d2 * d).sum()), float((d2 * d2).sum())
+    return n, d2.sum(axis=0), (d2 * d).sum(axis=0), (d2 * d2).sum(axis=0)
 
 
-def _skew(n: int, m2: float, m3: float) -> float:
-    if n < 3 or m2 == 0:
-        return float("nan")
-    return float(np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2))
+def _skew_kurt_columns(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Skewness :math:`G_1` and kurtosis :math:`G_2` of every column (see :func:`skew`,
+    :func:`kurt`); NaN where undefined."""
+    X = np.asarray(X, dtype=float)
+    n, m2, m3, m4 = _column_moments(X)
+    n = n.astype(float)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        sk = np.sqrt(n) * m3 / m2**1.5 * np.sqrt(n * (n - 1)) / (n - 2)
+        r = n * m4 / m2**2
+        kt = ((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3))
+    sk = np.where((n >= 3) & (m2 > 0), sk, np.nan)
+    kt = np.where((n >= 4) & (m2 > 0), kt, np.nan)
+    return sk, kt
 
 
-def _kurt(n: int, m2: float, m4: float) -> float:
-    if n < 4 or m2 == 0:
-        return float("nan")
-    r = n * m4 / m2**2
-    return float(((n + 1) * (r - 3) + 6) * (n - 1) / ((n - 2) * (n - 3)))
+def _passes(sk: np.ndarray, kt: np.ndarray, skew_thresh: float, kurt_thresh: float):
+    """(defined, passes) per column: the check is undefined where a statistic is NaN."""
+    defined = ~np.isnan(sk) & ~np.isnan(kt)
+    with np.errstate(invalid="ignore"):
+        ok = (np.abs(sk) < skew_thresh) | (kt < kurt_thresh)
+    return defined, ok & defined
 
 
 def skew(x: np.ndarray) -> float:
@@ -72,8 +89,7 @@ def skew(x: np.ndarray) -> float:
     COINr's form: :math:`\\sqrt{n}\\,\\sum d^3 / (\\sum d^2)^{3/2} \\cdot
     \\sqrt{n(n-1)}/(n-2)` with :math:`d = x - \\bar x`; NaN when n < 3 or zero variance.
     """
-    n, m2, m3, _ = _moments(x)
-    return _skew(n, m2, m3)
+    return float(_skew_kurt_columns(np.asarray(x, dtype=float)[:, None])[0][0])
 
 
 def kurt(x: np.ndarray) -> float:
@@ -82,8 +98,7 @@ def kurt(x: np.ndarray) -> float:
     COINr's form: :math:`r = n\\sum d^4/(\\sum d^2)^2`,
     :math:`G_2 = ((n+1)(r-3)+6)(n-1)/((n-2)(n-3))`; NaN when n < 4 or zero variance.
     """
-    n, m2, _, m4 = _moments(x)
-    return _kurt(n, m2, m4)
+    return float(_skew_kurt_columns(np.asarray(x, dtype=float)[:, None])[1][0])
 
 
 def check_skew_kurt(
@@ -93,11 +108,48 @@ def check_skew_kurt(
 
     Returns ``(passes, skew, kurt)``; ``passes`` is None when the statistics are undefined.
     """
-    n, m2, m3, m4 = _moments(x)
-    sk, kt = _skew(n, m2, m3), _kurt(n, m2, m4)
-    if np.isnan(sk) or np.isnan(kt):
-        return None, sk, kt
-    return bool(abs(sk) < skew_thresh or kt < kurt_thresh), sk, kt
+    sk, kt = _skew_kurt_columns(np.asarray(x, dtype=float)[:, None])
+    defined, ok = _passes(sk, kt, skew_thresh, kurt_thresh)
+    return (bool(ok[0]) if defined[0] else None), float(sk[0]), float(kt[0])
+
+
+def winsorise_columns(
+    X: np.ndarray, winmax: int = 5, skew_thresh: float = 2.0, kurt_thresh: float = 3.5
+) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`winsorise` applied to every column at once (one step of all failing columns per
+    iteration, at most ``winmax`` iterations). Returns the new matrix and the points moved per
+    column."""
+    V = np.array(X, dtype=float, copy=True)
+    obs = ~np.isnan(V)
+    n_obs = obs.sum(axis=0)
+    F = V.shape[1]
+    n_hi = np.zeros(F, dtype=np.int64)
+    n_lo = np.zeros(F, dtype=np.int64)
+    stuck = np.zeros(F, dtype=bool)  # every observed value ties at the extreme: cannot move
+    sk, kt = _skew_kurt_columns(V)
+    while True:
+        defined, ok = _passes(sk, kt, skew_thresh, kurt_thresh)
+        active = defined & ~ok & (n_hi + n_lo < winmax) & ~stuck
+        if not active.any():
+            break
+        for high, counter in ((True, n_hi), (False, n_lo)):
+            side = active & ((sk >= 0) if high else (sk < 0))
+            if not side.any():
+                continue
+            fill = -np.inf if high else np.inf
+            values = np.where(obs, V, fill)
+            extreme = values.max(axis=0) if high else values.min(axis=0)
+            hit = obs & (V == extreme) & side
+            hits = hit.sum(axis=0)
+            full = side & (hits == n_obs)
+            stuck |= full
+            move = side & ~full
+            others = np.where(obs & ~hit, V, fill)
+            nearest = others.max(axis=0) if high else others.min(axis=0)
+            V = np.where(hit & move, nearest, V)
+            counter[move] = hits[move]
+        sk, kt = _skew_kurt_columns(V)
+    return V, n_hi + n_lo
 
 
 def winsorise(
@@ -110,36 +162,25 @@ def winsorise(
     lowest value. Returns the new vector and the number of points moved (as COINr counts them:
     the points tied at the treated extreme after the last step, summed over both ends).
     """
-    out = np.array(x, dtype=float, copy=True)
-    obs = ~np.isnan(out)
-    v = out[obs]
-    nwin = n_hi = n_lo = 0
-    passes, sk, _ = check_skew_kurt(v, skew_thresh, kurt_thresh)
-    while passes is False and nwin < winmax:
-        if sk >= 0:
-            hit = v == v.max()
-            if hit.all():
-                break
-            v[hit] = v[~hit].max()
-            n_hi = int(hit.sum())
-        else:
-            hit = v == v.min()
-            if hit.all():
-                break
-            v[hit] = v[~hit].min()
-            n_lo = int(hit.sum())
-        nwin = n_hi + n_lo
-        passes, sk, _ = check_skew_kurt(v, skew_thresh, kurt_thresh)
-    out[obs] = v
-    return out, nwin
+    column = np.asarray(x, dtype=float)[:, None]
+    out, moved = winsorise_columns(column, winmax, skew_thresh, kurt_thresh)
+    return out[:, 0], int(moved[0])
+
+
+def log_ct_columns(X: np.ndarray) -> np.ndarray:
+    r"""COINr ``log_CT`` of every column: :math:`\log(x - \min x + 0.01(\max x - \min x))`
+    (NaN skipped)."""
+    X = np.asarray(X, dtype=float)
+    obs = ~np.isnan(X)
+    lo = np.where(obs, X, np.inf).min(axis=0, initial=np.inf)
+    hi = np.where(obs, X, -np.inf).max(axis=0, initial=-np.inf)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.log(X - lo + 0.01 * (hi - lo))
 
 
 def log_ct(x: np.ndarray) -> np.ndarray:
     r"""COINr ``log_CT``: :math:`\log(x - \min x + 0.01(\max x - \min x))` (NaN skipped)."""
-    x = np.asarray(x, dtype=float)
-    lo, hi = np.nanmin(x), np.nanmax(x)
-    with np.errstate(divide="ignore"):
-        return np.log(x - lo + 0.01 * (hi - lo))
+    return log_ct_columns(np.asarray(x, dtype=float)[:, None])[:, 0]
 
 
 def treat_none(X: np.ndarray, **_: object) -> tuple[np.ndarray, list[dict]]:
@@ -180,10 +221,22 @@ def treat_coinr(
     for lab in np.unique(labels):
         rows = np.flatnonzero(labels == lab)
         sc = None if scope is None else lab.item() if hasattr(lab, "item") else lab
+        part = X[rows] if scope is not None else X
+        # every column's statistics at once; winsorising and logs only for the failures
+        sks, kts = _skew_kurt_columns(part)
+        defined, passes = _passes(sks, kts, skew_thresh, kurt_thresh)
+        failing = np.flatnonzero(defined & ~passes)
+        wins, moved = winsorise_columns(part[:, failing], winmax, skew_thresh, kurt_thresh)
+        w_sk, w_kt = _skew_kurt_columns(wins)
+        w_defined, w_passes = _passes(w_sk, w_kt, skew_thresh, kurt_thresh)
+        logged = failing[~w_passes]
+        logs = log_ct_columns(part[:, logged])
+        l_sk, l_kt = _skew_kurt_columns(logs)
+        l_defined, l_passes = _passes(l_sk, l_kt, skew_thresh, kurt_thresh)
+        where_failing = {int(j): k for k, j in enumerate(failing)}
+        where_logged = {int(j): k for k, j in enumerate(logged)}
         for j in range(X.shape[1]):
-            x = X[rows, j]
-            passes, sk, kt = check_skew_kurt(x, skew_thresh, kurt_thresh)
-            if passes is None:
+            if not defined[j]:
                 events.append(
                     {
                         "action": "skipped",
@@ -198,18 +251,18 @@ def treat_coinr(
                     "action": "assessed",
                     "col": j,
                     "scope": sc,
-                    "skew": sk,
-                    "kurt": kt,
-                    "passes": passes,
+                    "skew": float(sks[j]),
+                    "kurt": float(kts[j]),
+                    "passes": bool(passes[j]),
                 }
             )
-            if passes:
+            if passes[j]:
                 continue
-            xw, nwin = winsorise(x, winmax, skew_thresh, kurt_thresh)
-            passes_w, sk_w, kt_w = check_skew_kurt(xw, skew_thresh, kurt_thresh)
-            if passes_w:
-                moved = np.flatnonzero(~np.isnan(x) & (xw != x))
-                for i in moved:
+            k = where_failing[j]
+            x = part[:, j]
+            if w_passes[k]:
+                xw = wins[:, k]
+                for i in np.flatnonzero(~np.isnan(x) & (xw != x)):
                     events.append(
                         {
                             "action": "winsorised",
@@ -225,25 +278,24 @@ def treat_coinr(
                         "action": "winsorise_passed",
                         "col": j,
                         "scope": sc,
-                        "points": int(nwin),
-                        "skew_after": sk_w,
-                        "kurt_after": kt_w,
+                        "points": int(moved[k]),
+                        "skew_after": float(w_sk[k]),
+                        "kurt_after": float(w_kt[k]),
                     }
                 )
                 out[rows, j] = xw
             else:
-                xl = log_ct(x)
-                passes_l, sk_l, kt_l = check_skew_kurt(xl, skew_thresh, kurt_thresh)
+                m = where_logged[j]
                 events.append(
                     {
                         "action": "log_transformed",
                         "col": j,
                         "scope": sc,
-                        "winsorise_tried": int(nwin),
-                        "skew_after": sk_l,
-                        "kurt_after": kt_l,
-                        "passes_after": passes_l,
+                        "winsorise_tried": int(moved[k]),
+                        "skew_after": float(l_sk[m]),
+                        "kurt_after": float(l_kt[m]),
+                        "passes_after": bool(l_passes[m]) if l_defined[m] else None,
                     }
                 )
-                out[rows, j] = xl
+                out[rows, j] = logs[:, m]
     return out, events

@@ -395,7 +395,7 @@ def test_framework_and_pipeline(fw, data, config):
     CASES["run_pipeline"] += 1
     started = time.perf_counter()
     try:
-        result = ind.run_pipeline(loaded, framework, config)
+        result = ind.run_pipeline(ind.Build.create(loaded, framework, config))
     except ValidationError as err:
         assert all(p.message for p in err.problems)
         return
@@ -425,7 +425,7 @@ def test_geometric_mean_with_negative_values_is_refused_or_valid():
         config = Config(aggregate="geometric", normalise=normalise)
         CASES["run_pipeline"] += 1
         try:
-            result = ind.run_pipeline(data, FRAMEWORK, config)
+            result = ind.run_pipeline(ind.Build.create(data, FRAMEWORK, config))
         except ValidationError as err:
             assert "geometric" in str(err)
             continue
@@ -439,7 +439,7 @@ def test_single_unit():
     for weights in sorted(ind.methods.WEIGHTS):
         CASES["run_pipeline"] += 1
         try:
-            result = ind.run_pipeline(data, FRAMEWORK, Config(weights=weights))
+            result = ind.run_pipeline(ind.Build.create(data, FRAMEWORK, Config(weights=weights)))
         except ValidationError:
             continue
         assert len(result.scores) == 1
@@ -512,7 +512,7 @@ def test_many_indicators(n):
     started = time.perf_counter()
     framework = ind.load_framework(fw_bytes, "fw.csv")
     data = ind.load_data(data_bytes, framework, name="d.csv")
-    result = ind.run_pipeline(data, framework, Config())
+    result = ind.run_pipeline(ind.Build.create(data, framework, Config()))
     CASES["run_pipeline"] += 1
     assert len(framework.indicators) == n
     assert data.iloc[:, 2:].to_numpy() == pytest.approx(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
@@ -65,6 +64,7 @@ PARAMS = st_.dictionaries(
 @pytest.fixture(autouse=True)
 def _fresh_caches():
     st.cache_data.clear()
+    st.cache_resource.clear()
     yield
 
 
@@ -116,8 +116,55 @@ def test_uploads_stay_in_their_session():
     b.switch_page("pages/data.py").run()
     assert len(b.dataframe[0].value) == 27 * 2
     assert "uploaded_dataset" not in b.session_state
-    # A's cache key is the SHA-256 of A's bytes; B cannot name it without the bytes, and the
-    # keys of A's and the bundled data differ, so B's calls never return A's results.
+    # A's dataset key names each file's role, name and content; every cached result is keyed
+    # on the build's identity, which includes it: B's calls never return A's results.
     key = a.session_state["uploaded_dataset"].key
-    assert key == "upload:" + hashlib.sha256(framework + data).hexdigest()
+    assert key.startswith("upload:") and len(key) == len("upload:") + 64
     assert loaders.bundled_dataset().key == "bundled" != key
+
+
+def _upload(at, data: tuple[str, bytes], framework: tuple[str, bytes]):
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="up_data").set_value((*data, "text/csv"))
+    at.file_uploader(key="up_fw").set_value((*framework, "text/csv"))
+    at.run()
+    next(b for b in at.button if b.label in ("校验并使用", "Validate and use")).click().run()
+    assert not at.exception
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    return at
+
+
+def test_equal_concatenated_bytes_never_share_results():
+    """Regression (hardening round two, §1): upload keys were sha256(framework + data + units)
+    with no separators, and the cache ignored the dataset. Session B, whose files concatenate
+    to the same bytes as session A's, was served A's cached export naming A's file."""
+    import io
+
+    import pandas as pd
+
+    from ui import loaders
+
+    framework = (
+        b"code,parent,level,name_zh,name_en,direction,weight\nidx,,3,I,I,,1\nA,idx,2,A,A,,1\n"
+        b"B,idx,2,B,B,,1\na1,A,1,a1,a1,1,1\na2,A,1,a2,a2,-1,1\nb1,B,1,b1,b1,1,1\n"
+    )
+    data = b"adcode,year,a1,a2,b1\nu1,2020,1,5,3\nu2,2020,2,4,1\nu3,2020,3,3,2\n"
+    # A's data starts with a blank line; B's framework ends with it: framework + data is equal
+    a_files = (("alice_salaries_CONFIDENTIAL.csv", b"\n" + data), ("fw.csv", framework))
+    b_files = (("bob.csv", data), ("fw.csv", framework + b"\n"))
+    assert a_files[1][1] + a_files[0][1] == b_files[1][1] + b_files[0][1]
+
+    a = _upload(_app().run(), *a_files)  # A's page computes and caches its downloads
+    b = _upload(_app().run(), *b_files)
+    ctx_b = b.session_state["_context"]
+    assert ctx_b.build.key != a.session_state["_context"].build.key
+    result_b = loaders.result(ctx_b.build)
+    methodology = pd.read_excel(
+        io.BytesIO(loaders.export_bytes(result_b, "xlsx")), sheet_name="methodology"
+    )
+    source = methodology.set_index("item").at["data_source", "value"]
+    assert source == "Upload: bob.csv"
+    for fmt in ("csv", "xlsx", "parquet"):
+        assert b"alice" not in loaders.export_bytes(result_b, fmt)
+    assert not any("alice" in str(c.value) for c in [*b.caption, *b.sidebar.caption])

@@ -14,19 +14,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from indicators.config import Config
+from indicators.build import Build
+from indicators.config import PARAMETERS, Config
 from indicators.methods import (
     AGGREGATE,
-    DESCRIPTIONS,
     IMPUTE,
+    METHODS,
     NORMALISE,
-    REGISTRIES,
     TREAT,
     WEIGHTS,
 )
 from indicators.pipeline import run_pipeline
 
-CASES = [(step, name) for step, reg in REGISTRIES.items() for name in reg]
+CASES = [(step, name) for step, reg in METHODS.items() for name in reg]
 
 EXTRA = {
     ("normalise", "goalposts"): {"goalposts": (("ind_a", 0, 50), ("ind_b", 5, 20))},
@@ -40,9 +40,14 @@ def _readonly(a: np.ndarray) -> np.ndarray:
     return a
 
 
-def test_every_method_has_a_description():
-    for step, reg in REGISTRIES.items():
-        assert set(DESCRIPTIONS[step]) == set(reg), step
+def test_every_method_is_declared_completely():
+    fields = {p.name for p in PARAMETERS}
+    for step, reg in METHODS.items():
+        assert step in fields, step
+        for name, method in reg.items():
+            assert method.name == name
+            assert method.label_zh and method.label_en and method.description, (step, name)
+            assert set(method.params) <= fields, (step, name, method.params)
 
 
 @pytest.mark.parametrize(("step", "name"), CASES, ids=[f"{s}-{n}" for s, n in CASES])
@@ -50,7 +55,7 @@ def test_pipeline_contract(step, name, data, framework, provinces):
     config = Config(**{step: name}, **EXTRA.get((step, name), {}))
     before = copy.deepcopy(data)
     fw_table = framework.table.copy()
-    result = run_pipeline(data, framework, config, unit_groups=provinces)
+    result = run_pipeline(Build.create(data, framework, config, unit_groups=provinces))
 
     pd.testing.assert_frame_equal(data, before)  # input untouched
     pd.testing.assert_frame_equal(framework.table, fw_table)

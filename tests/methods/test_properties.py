@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from indicators.build import Build
 from indicators.config import Config
 from indicators.framework import Framework
 from indicators.methods import WEIGHTS
@@ -76,8 +77,8 @@ def test_raising_a_positive_indicator_never_lowers_a_score(M, unit, code, frac, 
     M2 = M.copy()
     M2[unit, j] = new
     cfg = Config(aggregate=method)
-    a = run_pipeline(_frame(M), FW, cfg).scores
-    b = run_pipeline(_frame(M2), FW, cfg).scores
+    a = run_pipeline(Build.create(_frame(M), FW, cfg)).scores
+    b = run_pipeline(Build.create(_frame(M2), FW, cfg)).scores
     tol = 1e-9
     assert np.all(b.loc[unit, AGGS].to_numpy(float) >= a.loc[unit, AGGS].to_numpy(float) - tol)
     others = [i for i in range(5) if i != unit]
@@ -107,7 +108,7 @@ def test_weights_sum_to_one_within_each_parent(M, seed):
     df["year"] = [2010 + 10 * (i // 6) for i in range(12)]
     ahp = tuple((p, _reciprocal(rng, len(FW.children(p)))) for p in ("IDX", "D1", "D2"))
     for name in WEIGHTS:
-        r = run_pipeline(df, FW, Config(weights=name, ahp=ahp))
+        r = run_pipeline(Build.create(df, FW, Config(weights=name, ahp=ahp)))
         w = r.weights.dropna(subset=["parent"])
         sums = w.groupby("parent")["weight"].sum().to_numpy()
         np.testing.assert_allclose(sums, 1.0, atol=1e-12)

@@ -6,7 +6,15 @@ import numpy as np
 import pytest
 import scipy.stats as st
 
-from indicators.methods.treat import check_skew_kurt, kurt, log_ct, skew, treat_coinr, winsorise
+from indicators.methods.treat import (
+    check_skew_kurt,
+    kurt,
+    log_ct,
+    skew,
+    treat_coinr,
+    winsorise,
+    winsorise_columns,
+)
 
 OUTLIERS = np.r_[np.arange(1, 11), 30, 100.0]  # COINr's own example in ?Treat
 
@@ -76,3 +84,27 @@ def test_undefined_statistics_are_skipped_and_nan_ignored():
     Y, events = treat_coinr(X)
     np.testing.assert_array_equal(np.isnan(Y), np.isnan(X))
     assert [e["action"] for e in events] == ["skipped", "skipped"]
+
+
+def test_huge_values_do_not_overflow_and_scale_does_not_matter():
+    """Regression (hardening round two): values of about 1e77 or more overflowed in the 4th
+    power of the deviations (`unexpected OverflowError` in the CLI; pages crashed)."""
+    base = np.r_[np.arange(1.0, 21.0), 400.0, np.nan]
+    X = np.c_[base, base * 1e90]
+    with np.errstate(over="raise"):
+        Y, events = treat_coinr(X)
+    by_col = [[e for e in events if e["col"] == j] for j in (0, 1)]
+    assert [e["action"] for e in by_col[0]] == [e["action"] for e in by_col[1]]
+    assert by_col[0][0]["skew"] == pytest.approx(by_col[1][0]["skew"], rel=1e-9)
+    assert by_col[0][0]["kurt"] == pytest.approx(by_col[1][0]["kurt"], rel=1e-9)
+    assert np.isfinite(Y[:-1]).all()
+
+
+def test_columns_at_once_equal_one_at_a_time():
+    rng = np.random.default_rng(5)
+    X = rng.lognormal(0, 1.5, size=(60, 8))
+    X[rng.random(X.shape) < 0.1] = np.nan
+    together, _ = winsorise_columns(X, 5)
+    for j in range(X.shape[1]):
+        alone, _ = winsorise(X[:, j], 5)
+        np.testing.assert_array_equal(together[:, j], alone)
