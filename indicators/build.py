@@ -40,10 +40,7 @@ from indicators.methods import IMPUTE
 from indicators.tree import Tree, tree_of
 from indicators.validate import Problem, ValidationError
 
-__all__ = ["Build", "Panel", "RESERVED_COLUMNS"]
-
-#: Columns the engine's output tables add; a framework code may not take these names.
-RESERVED_COLUMNS = ("adcode", "year", "rank")
+__all__ = ["Build", "Panel"]
 
 
 @dataclass(frozen=True, eq=False)

@@ -97,10 +97,15 @@ def is_missing(value: object) -> bool:
     """
     if value is None or value is pd.NA or value is pd.NaT:
         return True
-    if isinstance(value, float | numbers.Real) and not isinstance(value, bool):
-        return math.isnan(float(value))
+    kind = type(value)
+    if kind is str:  # the common cases first: this runs once per cell
+        return value.strip().lower() in MISSING_TOKENS
+    if kind is float:
+        return value != value
     if isinstance(value, str):
         return value.strip().lower() in MISSING_TOKENS
+    if isinstance(value, float | numbers.Real) and not isinstance(value, bool):
+        return math.isnan(float(value))
     return False
 
 

@@ -12,6 +12,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from indicators.cells import (
@@ -66,6 +67,21 @@ def _text(value: object) -> str:
     return "" if is_missing(value) else str(value).strip()
 
 
+def _records(df: pd.DataFrame) -> list[dict]:
+    """The rows as dicts, missing cells as None, converted in one call (``to_dict("records")``
+    walks Arrow strings cell by cell in Python, once the main cost of building a framework)."""
+    columns = [str(c) for c in df.columns.tolist()]
+    rows = df.to_numpy(dtype=object, na_value=None).tolist()
+    return [dict(zip(columns, row, strict=True)) for row in rows]
+
+
+def _plain(value: object) -> object:
+    """A cell for the framework's identity: every missing marker is None."""
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    return value
+
+
 @dataclass(frozen=True, eq=False)
 class Framework:
     """Immutable indicator tree.
@@ -95,7 +111,7 @@ class Framework:
 
     def __post_init__(self) -> None:
         table = self._table.reset_index(drop=True).copy()
-        rows = {rec["code"]: rec for rec in table.to_dict("records")}
+        rows = {rec["code"]: rec for rec in _records(table)}
         children: dict[str, list[str]] = {code: [] for code in rows}
         for code, rec in rows.items():
             parent = rec["parent"]
@@ -104,9 +120,7 @@ class Framework:
         object.__setattr__(self, "_table", table)
         object.__setattr__(self, "_rows", rows)
         object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
-        key = tuple(
-            tuple(None if is_missing(v) else v for v in rec.values()) for rec in rows.values()
-        )
+        key = tuple(tuple(map(_plain, rec.values())) for rec in rows.values())
         object.__setattr__(self, "_key", (tuple(table.columns), key))
 
     # ---------------------------------------------------------------------------- building
@@ -156,7 +170,8 @@ class Framework:
 
         records: list[dict] = []
         lines_by_code: dict[str, list[int]] = {}
-        for pos, raw in enumerate(df.to_dict("records")):
+        extras = [c for c in map(str, df.columns.tolist()) if c not in FRAMEWORK_COLUMNS]
+        for pos, raw in enumerate(_records(df)):
             line = line_of[pos]
             code = normalise_identifier(_text(raw.get("code")))
             if not code:
@@ -207,9 +222,9 @@ class Framework:
                 bad = control_character(value, free_text=column in _TEXT_OPTIONAL)
                 if bad is not None:
                     problems.add(f"{value!r} {bad}", line, column)
-            for extra in df.columns:
+            for extra in extras:
                 value = raw[extra]
-                if extra not in FRAMEWORK_COLUMNS and isinstance(value, str):
+                if isinstance(value, str):
                     bad = control_character(value, free_text=True)
                     if bad is not None:
                         problems.add(f"{value!r} {bad}", line, extra)
@@ -225,9 +240,8 @@ class Framework:
                 "_line": line,
                 "_direction_given": not is_missing(raw.get("direction")),
             }
-            for extra in df.columns:
-                if extra not in FRAMEWORK_COLUMNS:
-                    rec[extra] = raw[extra]
+            for extra in extras:
+                rec[extra] = raw[extra]
             records.append(rec)
 
         for code, seen in lines_by_code.items():
@@ -242,22 +256,21 @@ class Framework:
         _check_tree(by_code, problems)
         problems.raise_if_errors()
 
-        table = pd.DataFrame([by_code[c] for c in by_code]).drop(
-            columns=["_line", "_direction_given"]
-        )
-        for rec_code, rec in by_code.items():
-            if rec["direction"] is None:
-                by_code[rec_code]["direction"] = 1
-        table["direction"] = [by_code[c]["direction"] for c in by_code]
-        table["level"] = table["level"].astype("int64")
-        table["direction"] = table["direction"].astype("int64")
-        table["weight"] = table["weight"].astype("float64")
-        table["parent"] = table["parent"].astype("str")
-        table.loc[table["parent"].isna() | (table["parent"] == "None"), "parent"] = pd.NA
-        for col in ("code", "name_zh", "name_en", *_TEXT_OPTIONAL):
-            table[col] = table[col].astype("str")
-        extra = [c for c in table.columns if c not in FRAMEWORK_COLUMNS]
-        return cls(table[[*FRAMEWORK_COLUMNS, *extra]])
+        recs = list(by_code.values())
+        columns = {
+            "code": pd.array([r["code"] for r in recs], dtype="str"),
+            "parent": pd.array([r["parent"] for r in recs], dtype="str"),
+            "level": np.asarray([r["level"] for r in recs], dtype=np.int64),
+            "name_zh": pd.array([r["name_zh"] for r in recs], dtype="str"),
+            "name_en": pd.array([r["name_en"] for r in recs], dtype="str"),
+            # aggregates without a direction read +1
+            "direction": np.asarray([r["direction"] or 1 for r in recs], dtype=np.int64),
+            "weight": np.asarray([r["weight"] for r in recs], dtype=np.float64),
+            **{c: pd.array([r[c] for r in recs], dtype="str") for c in _TEXT_OPTIONAL},
+            **{c: [r[c] for r in recs] for c in extras},
+        }
+        table = pd.DataFrame(columns)
+        return cls(table)
 
     def with_weights(self, mapping: Mapping[str, float]) -> Framework:
         """A new framework with some weights replaced (``code → weight``, relative to siblings).

@@ -34,7 +34,9 @@ WORKER_MEMORY_BYTES = 4 * 2**30
 WORKER_NICE = 10
 
 _CONTEXT = mp.get_context("forkserver")
-_CONTEXT.set_forkserver_preload(["pandas", "indicators", "openpyxl", "pyarrow.parquet"])
+_CONTEXT.set_forkserver_preload(
+    ["pandas", "indicators", "indicators.tables", "indicators.read", "openpyxl", "pyarrow.parquet"]
+)
 
 
 def _read(files: dict[str, tuple[str, bytes] | None]) -> dict[str, Any]:

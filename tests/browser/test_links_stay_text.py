@@ -106,6 +106,9 @@ def test_uploaded_names_stay_text_on_every_page(server, context):
         )
         page.wait_for_timeout(500)
     page.get_by_role("button", name="校验并使用").click()
+    # wait for the upload to be in use (its check runs in a child process; moving on before it
+    # finishes would stop it, as a visitor who leaves does)
+    playwright_api.expect(page.get_by_text("正在使用你上传的数据").first).to_be_visible(timeout=60_000)
     _ready(page)
     # the upload lives in this session: move through the app by its own navigation
     titles = {
