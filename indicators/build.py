@@ -54,14 +54,18 @@ class Panel:
     X : (n, p) float64 array — raw indicator values, columns in ``tree.indicators`` order.
     groups : (n,) int64 array or None — the unit's group (e.g. province) as an integer code,
         -1 for none; ``None`` when the build has no unit groups.
-    keys : DataFrame — ``adcode`` (str) and ``year`` (int64), shared by every result frame.
+    keys : DataFrame — ``adcode`` (str) and ``year`` (int64), shared by every result frame
+        (made on first use).
     """
 
     adcodes: np.ndarray
     years: np.ndarray
     X: np.ndarray
     groups: np.ndarray | None
-    keys: pd.DataFrame = field(repr=False)
+
+    @cached_property
+    def keys(self) -> pd.DataFrame:
+        return pd.DataFrame({"adcode": pd.array(self.adcodes, dtype="str"), "year": self.years})
 
     @property
     def n(self) -> int:
@@ -425,7 +429,6 @@ def _panel(
     if groups is not None:
         labels = pd.Series(ids).map(groups)
         group_codes = pd.factorize(labels, use_na_sentinel=True)[0].astype(np.int64)
-    keys = pd.DataFrame({"adcode": pd.array(ids, dtype="str"), "year": years})
     _freeze(ids, years, X, group_codes)
-    panel = Panel(adcodes=ids, years=years, X=X, groups=group_codes, keys=keys)
+    panel = Panel(adcodes=ids, years=years, X=X, groups=group_codes)
     return panel, tuple(str(u) for u in uniques), absent

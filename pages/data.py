@@ -54,12 +54,15 @@ units_file = st.file_uploader(t("upload_units", lang), type=["csv", "xlsx"], key
 if st.button(
     t("use_upload", lang), type="primary", disabled=data_file is None or framework_file is None
 ):
-    line = st.empty()  # a progress line; a closed tab stops the check at its next update
+    line = st.empty()
+
+    def progress(seconds: float) -> None:
+        """A progress line. Streamlit stops the script at its next update when the visitor
+        leaves (closing the tab requests a stop) or acts again; the check's process goes too."""
+        line.caption(t("checking_upload", lang, seconds=f"{seconds:.0f}"))
+
     dataset, problems = loaders.dataset_from_upload(
-        data_file,
-        framework_file,
-        units_file,
-        progress=lambda s: line.caption(t("checking_upload", lang, seconds=f"{s:.0f}")),
+        data_file, framework_file, units_file, progress=progress
     )
     line.empty()
     if problems is not None:

@@ -122,3 +122,19 @@ def test_from_dict_rejects_unknown_keys():
 
 def test_aggregate_for_level():
     assert FULL.aggregate_for(3) == "arithmetic" and FULL.aggregate_for(2) == "geometric"
+
+
+def test_weight_overrides_that_overflow_or_all_weigh_zero_are_refused():
+    """Regression (hardening round two, §5): all-zero overrides silently became equal weights,
+    and huge ones overflowed into NaN scores."""
+    fw = Framework.from_table(pd.read_csv(FIXTURES / "framework.csv"))
+    huge = Config(weight_overrides=(("D1", 1e300), ("D2", 1e300)))
+    assert [p.column for p in huge.validate(fw)] == ["weight_overrides", "weight_overrides"]
+    assert "from 0 to 1e+12" in huge.validate(fw)[0].message
+    zero = Config(weight_overrides=(("D1", 0.0), ("D2", 0.0)))
+    messages = [p.message for p in zero.validate(fw)]
+    assert messages == [
+        "every child of 'IDX' would have weight 0 (D1, D2): give at least one a weight above 0"
+    ]
+    # one sibling at 0 is fine; a sibling left to the framework keeps its weight
+    assert Config(weight_overrides=(("D1", 0.0),)).validate(fw) == []
