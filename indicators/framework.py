@@ -104,24 +104,43 @@ class Framework:
         The levels present, sorted ascending.
     """
 
-    _table: pd.DataFrame = field(repr=False)
+    _table: pd.DataFrame | None = field(repr=False)
     _children: dict[str, tuple[str, ...]] = field(init=False, repr=False)
     _rows: dict[str, dict] = field(init=False, repr=False)
-    _key: tuple = field(init=False, repr=False)
+    _columns: tuple[str, ...] = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
         table = self._table.reset_index(drop=True).copy()
-        rows = {rec["code"]: rec for rec in _records(table)}
+        object.__setattr__(self, "_table", table)
+        self._index({rec["code"]: rec for rec in _records(table)}, tuple(map(str, table.columns)))
+
+    def _index(self, rows: dict[str, dict], columns: tuple[str, ...]) -> None:
         children: dict[str, list[str]] = {code: [] for code in rows}
         for code, rec in rows.items():
             parent = rec["parent"]
             if not is_missing(parent):
                 children[parent].append(code)
-        object.__setattr__(self, "_table", table)
         object.__setattr__(self, "_rows", rows)
+        object.__setattr__(self, "_columns", columns)
         object.__setattr__(self, "_children", {k: tuple(v) for k, v in children.items()})
-        key = tuple(tuple(map(_plain, rec.values())) for rec in rows.values())
-        object.__setattr__(self, "_key", (tuple(table.columns), key))
+
+    @classmethod
+    def _of(cls, rows: dict[str, dict], columns: tuple[str, ...]) -> Framework:
+        """A framework from validated rows; its table is made when first read."""
+        framework = cls.__new__(cls)
+        object.__setattr__(framework, "_table", None)
+        framework._index(rows, columns)
+        return framework
+
+    @property
+    def _key(self) -> tuple:
+        """The framework's content, for equality and hashing (made once)."""
+        key = self.__dict__.get("_key_cache")
+        if key is None:
+            rows = tuple(tuple(map(_plain, rec.values())) for rec in self._rows.values())
+            key = (self._columns, rows)
+            object.__setattr__(self, "_key_cache", key)
+        return key
 
     # ---------------------------------------------------------------------------- building
     @classmethod
@@ -256,21 +275,13 @@ class Framework:
         _check_tree(by_code, problems)
         problems.raise_if_errors()
 
-        recs = list(by_code.values())
-        columns = {
-            "code": pd.array([r["code"] for r in recs], dtype="str"),
-            "parent": pd.array([r["parent"] for r in recs], dtype="str"),
-            "level": np.asarray([r["level"] for r in recs], dtype=np.int64),
-            "name_zh": pd.array([r["name_zh"] for r in recs], dtype="str"),
-            "name_en": pd.array([r["name_en"] for r in recs], dtype="str"),
-            # aggregates without a direction read +1
-            "direction": np.asarray([r["direction"] or 1 for r in recs], dtype=np.int64),
-            "weight": np.asarray([r["weight"] for r in recs], dtype=np.float64),
-            **{c: pd.array([r[c] for r in recs], dtype="str") for c in _TEXT_OPTIONAL},
-            **{c: [r[c] for r in recs] for c in extras},
-        }
-        table = pd.DataFrame(columns)
-        return cls(table)
+        columns = (*FRAMEWORK_COLUMNS, *extras)
+        rows = {}
+        for code, rec in by_code.items():
+            row = {c: rec[c] for c in columns}
+            row["direction"] = rec["direction"] or 1  # aggregates without a direction read +1
+            rows[code] = row
+        return cls._of(rows, columns)
 
     def with_weights(self, mapping: Mapping[str, float]) -> Framework:
         """A new framework with some weights replaced (``code → weight``, relative to siblings).
@@ -282,7 +293,7 @@ class Framework:
             all weigh zero.
         """
         problems = ProblemCollector("weights")
-        table = self._table.copy()
+        table = self.table
         weights = dict(zip(table["code"], table["weight"], strict=True))
         for code, value in mapping.items():
             number, reason = parse_number(value, thousands=False)
@@ -303,7 +314,28 @@ class Framework:
     @property
     def table(self) -> pd.DataFrame:
         """A copy of the validated framework table."""
+        if self._table is None:
+            object.__setattr__(self, "_table", self._make_table())
         return self._table.copy()
+
+    def _make_table(self) -> pd.DataFrame:
+        recs = list(self._rows.values())
+
+        def text(column: str) -> pd.api.extensions.ExtensionArray:
+            return pd.array([r[column] for r in recs], dtype="str")
+
+        columns = {
+            "code": text("code"),
+            "parent": text("parent"),
+            "level": np.asarray([r["level"] for r in recs], dtype=np.int64),
+            "name_zh": text("name_zh"),
+            "name_en": text("name_en"),
+            "direction": np.asarray([r["direction"] for r in recs], dtype=np.int64),
+            "weight": np.asarray([r["weight"] for r in recs], dtype=np.float64),
+            **{c: text(c) for c in _TEXT_OPTIONAL},
+            **{c: [r[c] for r in recs] for c in self._columns if c not in FRAMEWORK_COLUMNS},
+        }
+        return pd.DataFrame(columns)
 
     @property
     def root(self) -> str:
