@@ -64,8 +64,13 @@ class Panel:
     groups: np.ndarray | None
 
     @cached_property
+    def adcode_array(self) -> pd.api.extensions.ExtensionArray:
+        """The unit ids as pandas' string array (the ``adcode`` column of every table)."""
+        return pd.array(self.adcodes, dtype="str")
+
+    @cached_property
     def keys(self) -> pd.DataFrame:
-        return pd.DataFrame({"adcode": pd.array(self.adcodes, dtype="str"), "year": self.years})
+        return pd.DataFrame({"adcode": self.adcode_array, "year": self.years})
 
     @property
     def n(self) -> int:

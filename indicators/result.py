@@ -19,7 +19,7 @@ import pandas as pd
 from indicators.tree import effective_weights
 
 if TYPE_CHECKING:  # pragma: no cover
-    from indicators.build import Build
+    from indicators.build import Build, Panel
     from indicators.config import Config
     from indicators.framework import Framework
     from indicators.pipeline import Computed
@@ -29,7 +29,7 @@ __all__ = ["Result", "STAGES"]
 STAGES = ("raw", "imputed", "treated", "normalised", "scores", "ranks")
 
 
-def _table(keys: pd.DataFrame, matrix: np.ndarray, columns: list[str], **extra) -> pd.DataFrame:
+def _table(panel: Panel, matrix: np.ndarray, columns: list[str], **extra) -> pd.DataFrame:
     """``adcode, year``, the matrix's columns, then ``extra`` 1-D arrays, as one frame.
 
     Made with ``pandas.api.internals.create_dataframe_from_blocks`` (one block per dtype, the
@@ -40,15 +40,15 @@ def _table(keys: pd.DataFrame, matrix: np.ndarray, columns: list[str], **extra) 
 
     n_cols = len(columns)
     blocks = [
-        (keys["adcode"].array.copy(), np.array([0])),  # a wrapper of its own: setitem safe
-        (keys["year"].to_numpy()[None, :].copy(), np.array([1])),
+        (panel.adcode_array.copy(), np.array([0])),  # a wrapper of its own: setitem safe
+        (panel.years[None, :].copy(), np.array([1])),
         (np.array(matrix.T, dtype=float, order="C"), np.arange(2, 2 + n_cols)),
     ]
     for k, values in enumerate(extra.values()):
         blocks.append((values, np.array([2 + n_cols + k])))
     return create_dataframe_from_blocks(
         blocks,
-        index=pd.RangeIndex(len(keys)),
+        index=pd.RangeIndex(panel.n),
         columns=pd.Index(["adcode", "year", *columns, *extra]),
     )
 
@@ -130,7 +130,7 @@ class Result:
         return self._get(name, make).copy(deep=False)
 
     def _stage(self, M: np.ndarray, cols: list[str]) -> pd.DataFrame:
-        return _table(self._build.panel.keys, M, cols)
+        return _table(self._build.panel, M, cols)
 
     @property
     def raw(self) -> pd.DataFrame:
@@ -151,8 +151,8 @@ class Result:
     @property
     def scores(self) -> pd.DataFrame:
         def make() -> pd.DataFrame:
-            keys, codes = self._build.panel.keys, list(self._tree.codes)
-            return _table(keys, self._c.V, codes, rank=_ranks_array(self._c.root_rank))
+            codes = list(self._tree.codes)
+            return _table(self._build.panel, self._c.V, codes, rank=_ranks_array(self._c.root_rank))
 
         return self._frame("scores", make)
 

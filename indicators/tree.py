@@ -12,8 +12,6 @@ leading batch dimensions), :func:`normalise_within`, :func:`effective_weights`.
 
 from __future__ import annotations
 
-import threading
-import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -242,18 +240,13 @@ def _from_framework(framework: Any) -> Tree:
     )
 
 
-_TREES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-_LOCK = threading.Lock()
-
-
 def tree_of(framework: Any) -> Tree:
-    """The index arrays of a framework, built once per framework object (read-only)."""
-    with _LOCK:
-        tree = _TREES.get(framework)
+    """The index arrays of a framework, built once per framework object and kept on it (a
+    framework is immutable, so they never go stale)."""
+    tree = framework.__dict__.get("_tree")
     if tree is None:
         tree = _from_framework(framework)
-        with _LOCK:
-            _TREES[framework] = tree
+        object.__setattr__(framework, "_tree", tree)  # a race only builds it twice
     return tree
 
 
