@@ -29,6 +29,7 @@ from indicators.cells import (
     EXACT_INTEGERS,
     MAX_MAGNITUDE,
     control_characters,
+    fast_numbers,
     group_flags,
     is_missing,
     normalise_adcode,
@@ -67,7 +68,11 @@ def load_framework(
 
 
 def _numeric_column(
-    values: pd.Series, column: str, problems: ProblemCollector | None, thousands: bool
+    values: pd.Series,
+    column: str,
+    problems: ProblemCollector | None,
+    thousands: bool,
+    fast: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> pd.Series | None:
     """Parse a column to float64; report bad cells (or return None when ``problems`` is None
     and any cell is bad)."""
@@ -104,7 +109,7 @@ def _numeric_column(
                 )
             out = out.where(~bad)
         return out
-    parsed, reasons = parse_numbers(values, thousands=thousands, stop=problems is None)
+    parsed, reasons = parse_numbers(values, thousands=thousands, stop=problems is None, fast=fast)
     if reasons and problems is None:
         return None
     for position, reason in reasons:
@@ -175,21 +180,21 @@ def data_from_raw(
             )
 
     used = {id_column, year_column, *ignore}
+    others = [c for c in frame.columns if c not in used]
+    fast = dict(zip(others, fast_numbers([frame[c] for c in others]), strict=True))
     if framework is None:
         # without a framework every all-numeric column is an indicator; text columns are kept
-        for column in frame.columns:
-            if column in used:
-                continue
-            parsed = _numeric_column(frame[column], column, None, thousands)
+        for column in others:
+            parsed = _numeric_column(frame[column], column, None, thousands, fast[column])
             if parsed is not None and parsed.notna().any():
                 indicators.append(column)
                 out[column] = parsed
     else:
         for code in indicators:
-            out[code] = _numeric_column(frame[code], code, problems, thousands)
+            out[code] = _numeric_column(frame[code], code, problems, thousands, fast[code])
     extra = [c for c in frame.columns if c not in used and c not in out]
     for column in extra:
-        parsed = _numeric_column(frame[column], column, None, thousands)
+        parsed = _numeric_column(frame[column], column, None, thousands, fast[column])
         if parsed is None:
             for position, reason in control_characters(frame[column], free_text=True):
                 problems.add(reason, int(lines[position]), column)

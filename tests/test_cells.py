@@ -147,3 +147,24 @@ def test_plain_cells_take_the_fast_path_and_are_exact(text, monkeypatch):
         "010100",
         "A-1",
     ]
+
+
+def test_fast_numbers_of_many_columns_equal_each_column_alone():
+    """Several columns are parsed in one vectorised pass over their concatenation."""
+    import numpy as np
+    import pandas as pd
+
+    from indicators.cells import fast_numbers, parse_numbers
+
+    columns = [
+        pd.Series(["1", "2.5", "", "NA", "1,234", "x"], dtype="str"),
+        pd.Series([1.0, 2.0, None]),  # not text: no fast pass
+        pd.Series(["-3e2", " 7 ", "9" * 20, "１２"], dtype="str"),
+    ]
+    together = fast_numbers(columns)
+    assert together[1] is None
+    for column, fast in zip(columns, together, strict=True):
+        alone = parse_numbers(column)
+        batched = parse_numbers(column, fast=fast)
+        np.testing.assert_array_equal(alone[0], batched[0])
+        assert alone[1] == batched[1]
