@@ -179,18 +179,9 @@ class Build:
         if problems:
             raise ValidationError(problems)
         groups = _groups(unit_groups, units)
-        if IMPUTE[config.impute].needs_groups and groups is None:
-            raise ValidationError(
-                [
-                    Problem(
-                        "config",
-                        None,
-                        "impute",
-                        f"impute={config.impute!r} needs the units' groups (e.g. provinces): "
-                        "give a units table with a province_zh column, or unit_groups",
-                    )
-                ]
-            )
+        problems = _group_problems(config, groups is not None)
+        if problems:
+            raise ValidationError(problems)
         tree = tree_of(framework)
         panel, present, absent = _panel(data, tree, member_list, groups)
         unit_table = None
@@ -227,10 +218,7 @@ class Build:
                 )
             else:
                 panel = panel.with_columns([tree.indicators.index(c) for c in framework.indicators])
-        if IMPUTE[config.impute].needs_groups and self.unit_groups is None:
-            problems.append(
-                Problem("config", None, "impute", f"impute={config.impute!r} needs unit groups")
-            )
+        problems.extend(_group_problems(config, self.unit_groups is not None))
         if problems:
             raise ValidationError(problems)
         return dataclasses.replace(self, config=config, framework=framework, panel=panel)
@@ -290,6 +278,21 @@ class Build:
 
 
 # ---------------------------------------------------------------------------- helpers
+def _group_problems(config: Config, has_groups: bool) -> list[Problem]:
+    """A group imputation needs the units' groups."""
+    if not IMPUTE[config.impute].needs_groups or has_groups:
+        return []
+    return [
+        Problem(
+            "config",
+            None,
+            "impute",
+            f"impute={config.impute!r} needs the units' groups (e.g. provinces): give a units "
+            "table with a province_zh column, or unit_groups",
+        )
+    ]
+
+
 def _strings(values: Iterable[str]) -> bytes:
     """Unambiguous bytes of a sequence of texts: each one length-prefixed."""
     out = bytearray()
