@@ -8,22 +8,13 @@ Without Chromium these tests skip, unless REQUIRE_BROWSER=1 (set by .ci/run), wh
 from __future__ import annotations
 
 import os
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from tests.local_server import (
-    CHARTS_DRAWN_JS,
-    CHROMIUM,
-    ROOT,
-    launch_server,
-    open_chromium,
-    wait_healthy,
-)
+from tests.browser.conftest import chromium_context
+from tests.local_server import CHARTS_DRAWN_JS, CHROMIUM, ROOT
 
 SHOTS = ROOT / "screenshots"
 
@@ -37,24 +28,8 @@ pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc, url = launch_server(stderr=subprocess.PIPE)
-    wait_healthy(proc, url)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
 def browser():
-    with playwright_api.sync_playwright() as p:
-        profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        context = open_chromium(
-            p, profile, viewport={"width": 1400, "height": 2400}, locale="zh-CN"
-        )
-        yield context
-        context.close()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium_context({"width": 1400, "height": 2400}, locale="zh-CN")
 
 
 @pytest.fixture

@@ -9,17 +9,14 @@ process; closing the tab while it runs must end that process within seconds, lon
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
+from tests.browser.conftest import chromium_context
 from tests.browser.test_browser import settle
-from tests.local_server import launch_server, open_chromium, wait_healthy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -119,40 +116,33 @@ def _busy(pids: set[int]) -> set[int]:
     return {p for p in pids if ticks(p) > before[p] >= 0}
 
 
-def test_closing_the_tab_stops_the_upload_check():
-    proc, url = launch_server(stderr=subprocess.PIPE)
-    wait_healthy(proc, url)
-    profile = tempfile.mkdtemp(prefix="chromium-profile-")
-    try:
-        with playwright_api.sync_playwright() as p:
-            context = open_chromium(p, profile)
-            page = context.new_page()
-            page.goto(f"{url}/data")
-            settle(page, "CSV")
-            inputs = page.locator('input[type="file"]')
-            inputs.nth(0).set_input_files(
-                files=[{"name": "slow.xlsx", "mimeType": XLSX, "buffer": slow_workbook()}]
-            )
-            inputs.nth(1).set_input_files(
-                files=[{"name": "fw.csv", "mimeType": "text/csv", "buffer": FRAMEWORK}]
-            )
-            page.wait_for_timeout(1500)
-            page.get_by_role("button", name="校验并使用").click()
-            playwright_api.expect(page.get_by_text("正在读取并校验文件").first).to_be_visible(
-                timeout=30_000
-            )
-            workers = _busy(_workers(proc.pid))
-            assert workers, "a child process checks the upload"
-            page.close()  # the visitor leaves
-            closed = time.monotonic()
-            while time.monotonic() - closed < 5 and any(
-                Path(f"/proc/{w}").exists() for w in workers
-            ):
-                time.sleep(0.2)
-            left = [w for w in workers if Path(f"/proc/{w}").exists()]
-            assert not left, f"the check went on after the tab was closed: {left}"
-            context.close()
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
-        proc.terminate()
-        proc.wait(timeout=20)
+@pytest.fixture
+def context():
+    yield from chromium_context({"width": 1400, "height": 1000})
+
+
+def test_closing_the_tab_stops_the_upload_check(server_process, context):
+    proc, url = server_process
+    page = context.new_page()
+    page.goto(f"{url}/data")
+    settle(page, "CSV")
+    inputs = page.locator('input[type="file"]')
+    inputs.nth(0).set_input_files(
+        files=[{"name": "slow.xlsx", "mimeType": XLSX, "buffer": slow_workbook()}]
+    )
+    inputs.nth(1).set_input_files(
+        files=[{"name": "fw.csv", "mimeType": "text/csv", "buffer": FRAMEWORK}]
+    )
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="校验并使用").click()
+    playwright_api.expect(page.get_by_text("正在读取并校验文件").first).to_be_visible(
+        timeout=30_000
+    )
+    workers = _busy(_workers(proc.pid))
+    assert workers, "a child process checks the upload"
+    page.close()  # the visitor leaves
+    closed = time.monotonic()
+    while time.monotonic() - closed < 5 and any(Path(f"/proc/{w}").exists() for w in workers):
+        time.sleep(0.2)
+    left = [w for w in workers if Path(f"/proc/{w}").exists()]
+    assert not left, f"the check went on after the tab was closed: {left}"

@@ -9,14 +9,10 @@ are such strings; no ``<a>`` element may carry them in its text or target.
 
 from __future__ import annotations
 
-import shutil
-import subprocess
-import tempfile
-
 import pytest
 
+from tests.browser.conftest import chromium_context
 from tests.browser.test_browser import settle
-from tests.local_server import launch_server, open_chromium, wait_healthy
 
 playwright_api = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
@@ -39,22 +35,8 @@ LINKS = [
 
 
 @pytest.fixture(scope="module")
-def server():
-    proc, url = launch_server(stderr=subprocess.PIPE)
-    wait_healthy(proc, url)
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
-
-
-@pytest.fixture(scope="module")
 def context():
-    with playwright_api.sync_playwright() as p:
-        profile = tempfile.mkdtemp(prefix="chromium-profile-")
-        ctx = open_chromium(p, profile, viewport={"width": 1400, "height": 2000})
-        yield ctx
-        ctx.close()
-        shutil.rmtree(profile, ignore_errors=True)
+    yield from chromium_context({"width": 1400, "height": 2000})
 
 
 def _ready(page) -> None:
@@ -108,12 +90,21 @@ def test_uploaded_names_stay_text_on_every_page(server, context):
     page.get_by_role("button", name="校验并使用").click()
     # wait for the upload to be in use (its check runs in a child process; moving on before it
     # finishes would stop it, as a visitor who leaves does)
-    playwright_api.expect(page.get_by_text("正在使用你上传的数据").first).to_be_visible(timeout=60_000)
+    playwright_api.expect(page.get_by_text("正在使用你上传的数据").first).to_be_visible(
+        timeout=60_000
+    )
     _ready(page)
     # the upload lives in this session: move through the app by its own navigation
     titles = {
         "zh": ("排名", "城市画像", "城市对比", "权重与方法实验室", "方法说明", "数据"),
-        "en": ("Rankings", "City profile", "Compare", "Weights & method lab", "Methodology", "Data"),
+        "en": (
+            "Rankings",
+            "City profile",
+            "Compare",
+            "Weights & method lab",
+            "Methodology",
+            "Data",
+        ),
     }
     for lang in ("zh", "en"):
         if lang == "en":
