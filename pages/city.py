@@ -32,7 +32,7 @@ c1, c2, c3 = st.columns(3)
 c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
 c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
 if no_intervals:
-    c3.caption(t("no_intervals", lang, reason=md(no_intervals)))
+    c3.caption(t("no_intervals", lang, reason=no_intervals))
 if intervals is not None:
     iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]
     if len(iv):

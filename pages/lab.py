@@ -6,7 +6,6 @@ import streamlit as st
 from indicators import Config
 from ui import context, figures, loaders, views
 from ui.i18n import t
-from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -63,7 +62,7 @@ seed = int(c2.number_input(t("seed", lang), min_value=0, max_value=10**6, value=
 with st.spinner(t("computing", lang)):
     ua, no_analysis = loaders.uncertainty_or_reason(current, n=int(draws), seed=seed)
 if ua is None:  # e.g. a framework with one indicator: say why, and stop here
-    st.info(t("no_intervals", lang, reason=md(no_analysis)), icon=":material/info:")
+    st.info(t("no_intervals", lang, reason=no_analysis), icon=":material/info:")
     st.stop()
 ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
 ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])

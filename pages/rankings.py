@@ -6,7 +6,6 @@ import streamlit as st
 from indicators.methods import label as method_label
 from ui import context, loaders, vega_charts, views
 from ui.i18n import t
-from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -59,7 +58,7 @@ event = st.dataframe(
 )
 st.caption(t("ranking_table_note", lang))
 if no_intervals:  # the analysis cannot run for this build: say why, never drop it silently
-    st.info(t("no_intervals", lang, reason=md(no_intervals)), icon=":material/info:")
+    st.info(t("no_intervals", lang, reason=no_intervals), icon=":material/info:")
 
 
 def open_city(adcode: str | None) -> None:

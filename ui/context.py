@@ -142,7 +142,8 @@ def _init_from_link(options: state.Options, link: bool) -> None:
     for key, value in values.items():
         st.session_state[key] = list(value) if key == "members" else value
     lang = values["lang"]
-    messages = [t("bad_param", lang, key=n.key, value=n.value, default=n.default) for n in notices]
+    wording = "bad_param" if link else "selection_unavailable"
+    messages = [t(wording, lang, key=n.key, value=n.value, default=n.default) for n in notices]
     if unknown:
         messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
     st.session_state["_link_notices"] = messages
@@ -153,11 +154,16 @@ def _init_from_link(options: state.Options, link: bool) -> None:
 
 
 def _current_params() -> dict[str, str]:
-    """The session's shared selections in their link form (language, group, year, methods)."""
+    """The session's shared selections in their link form (language, group, year, methods):
+    only those in use (a province only with the province group, cities only with a custom
+    group)."""
+    group = st.session_state.get("group")
     out = {}
     for key in state.SHARED_KEYS:
         value = st.session_state.get(key)
         if value is None or value == [] or value == ():
+            continue
+        if (key == "prov" and group != "province") or (key == "members" and group != "custom"):
             continue
         out[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     return out

@@ -54,6 +54,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "链接参数 {key}={value} 无效，已使用默认值 {default}。",
         "Link parameter {key}={value} is not valid; using the default {default}.",
     ),
+    "selection_unavailable": (
+        "新数据中没有所选的 {key}={value}，已改用 {default}。",
+        "The new data have no {key}={value}; showing {default} instead.",
+    ),
     "unexpected_error": (
         "抱歉，页面出错了。错误编号：{id}。请把这个编号告诉管理员；其他页面仍可使用。",
         "Sorry, something went wrong on this page. Error id: {id}. Please pass this id on to the "
