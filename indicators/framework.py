@@ -2,8 +2,9 @@
 
 The framework table has one row per node: ``code, parent, level`` (1 = indicator … max = the
 index), ``name_zh, name_en, direction`` (+1/−1, indicators), ``weight`` (relative to siblings),
-``unit, definition_zh, definition_en, source`` (``DESIGN.md`` §2). It plays the role of COINr's
-``iMeta`` (``iCode, Parent, Level, Direction, Weight``); see ``docs/METHODS.md``.
+``unit`` (or ``unit_zh`` and ``unit_en``), ``definition_zh, definition_en, source``
+(``DESIGN.md`` §2). It plays the role of COINr's ``iMeta`` (``iCode, Parent, Level, Direction,
+Weight``); see ``docs/METHODS.md``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ FRAMEWORK_COLUMNS = (
     "direction",
     "weight",
     "unit",
+    "unit_zh",
+    "unit_en",
     "definition_zh",
     "definition_en",
     "source",
@@ -43,7 +46,7 @@ FRAMEWORK_COLUMNS = (
 _REQUIRED = ("code", "parent", "level")
 #: Highest level accepted (a tree deeper than this is a mistake, and larger numbers overflow).
 MAX_LEVEL = 1000
-_TEXT_OPTIONAL = ("unit", "definition_zh", "definition_en", "source")
+_TEXT_OPTIONAL = ("unit", "unit_zh", "unit_en", "definition_zh", "definition_en", "source")
 #: Column names of the engine's tables (data, ``Result.scores``, the uncertainty ranks, COINr
 #: iData): a code with one of these names would collide with that column (the scores' ``rank``
 #: would replace an indicator ``rank``). Compared case-insensitively, as people read them.
@@ -237,6 +240,10 @@ class Framework:
                 )
                 weight = 1.0
             texts = {c: _text(raw.get(c)) for c in ("name_zh", "name_en", *_TEXT_OPTIONAL)}
+            # a unit given once (``unit``) serves both languages; ``unit`` is the English one
+            texts["unit_zh"] = texts["unit_zh"] or texts["unit"] or texts["unit_en"]
+            texts["unit_en"] = texts["unit_en"] or texts["unit"] or texts["unit_zh"]
+            texts["unit"] = texts["unit"] or texts["unit_en"]
             for column, value in texts.items():
                 bad = control_character(value, free_text=column in _TEXT_OPTIONAL)
                 if bad is not None:
@@ -388,8 +395,12 @@ class Framework:
         """Display name in ``"zh"`` or ``"en"`` (defaults to the code when not given)."""
         return str(self._rec(code)["name_en" if lang == "en" else "name_zh"])
 
-    def unit(self, code: str) -> str:
-        return str(self._rec(code)["unit"])
+    def unit(self, code: str, lang: str = "zh") -> str:
+        """Unit of an indicator in ``"zh"`` or ``"en"`` (``unit_zh``/``unit_en``; a framework
+        with a single ``unit`` column uses it for both)."""
+        rec = self._rec(code)
+        value = rec.get("unit_en" if lang == "en" else "unit_zh") or rec.get("unit") or ""
+        return str(value)
 
     def definition(self, code: str, lang: str = "zh") -> str:
         """Definition in ``lang``, falling back to the other language, then ``""``."""

@@ -229,3 +229,20 @@ def test_input_not_mutated():
     before = df.copy()
     Framework.from_table(df)
     pd.testing.assert_frame_equal(df, before)
+
+
+def test_units_in_both_languages_or_one_for_both():
+    table = pd.DataFrame(
+        {
+            "code": ["I", "a", "b"],
+            "parent": [None, "I", "I"],
+            "level": [2, 1, 1],
+            "direction": [None, 1, 1],
+            "unit": [None, "years", "%"],
+            "unit_zh": [None, "年", None],
+        }
+    )
+    fw = Framework.from_table(table)
+    assert (fw.unit("a", "zh"), fw.unit("a", "en")) == ("年", "years")
+    assert (fw.unit("b", "zh"), fw.unit("b", "en")) == ("%", "%")  # one unit serves both
+    assert list(fw.table.columns[7:10]) == ["unit", "unit_zh", "unit_en"]
