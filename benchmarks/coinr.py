@@ -76,10 +76,11 @@ def engine_framework(table: pd.DataFrame) -> Any:
 
 def engine_config(**changes: Any) -> Any:
     """The config for COINr-style inputs: COINr's ``dat_thresh = NULL`` is ``min_coverage=0``
-    (as ``python -m indicators compute --coinr`` does); ``changes`` on top."""
+    and its default build has no ``Screen()`` (as ``python -m indicators compute --coinr``
+    does); ``changes`` on top."""
     from indicators import Config
 
-    return Config(min_coverage=0.0, **changes)
+    return Config(min_coverage=0.0, screen="none", **changes)
 
 
 def engine_build(data: Any, framework: Any, config: Any) -> pd.DataFrame:

@@ -584,7 +584,8 @@ def what_it_takes(
         indicator), ``change_pct`` (``100 · change / |current|``), ``new_rank`` (rank with the
         required value), ``feasible`` (bool) and ``note`` (``""``, ``"missing"``: no value
         for the unit; ``"best value not enough"``; ``"already best"``: the unit already has
-        the group's best value; ``"already first"``).
+        the group's best value; ``"already first"``; ``"excluded"``: the unit-year is screened
+        out of the ranking, ``Config.screen``).
     """
     from indicators.pipeline import compute
 
@@ -627,9 +628,13 @@ def what_it_takes(
         }
 
     nan = float("nan")
+    excluded = not result.arrays.screening.kept[row]
     for code in tree.indicators if codes is None else codes:
         j = tree.indicators.index(code)
         current = float(panel.X[row, j])
+        if excluded:
+            rows.append(entry(code, current, nan, nan, False, "excluded"))
+            continue
         if math.isnan(current_rank):
             rows.append(entry(code, current, nan, nan, False, "missing"))
             continue

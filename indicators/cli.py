@@ -14,7 +14,11 @@ Decisions (also in ``docs/METHODS.md``):
   writes only year ``Y``.
 * ``--coinr`` reads ``--data`` as COINr's iData and ``--framework`` as its iMeta and, unless
   ``--min-coverage`` is given, uses ``min_coverage = 0`` like COINr's ``Aggregate()`` default
-  (``dat_thresh = NULL``: an aggregate exists as long as one child has data).
+  (``dat_thresh = NULL``: an aggregate exists as long as one child has data), and, unless
+  ``--screen`` is given, no screening (COINr's default build has no ``Screen()``).
+* ``compute`` writes ``Result.ranking``: the scores and rank, then each unit-year's data
+  coverage and screening verdict (``indicators_present, indicators_total, missing_dimensions,
+  screening``), so an excluded unit is listed with its reason.
 """
 
 from __future__ import annotations
@@ -180,6 +184,8 @@ def _config(args: argparse.Namespace) -> Any:
     changes = {k: v for k, v in changes.items() if v is not None}
     if args.coinr and "min_coverage" not in changes:
         changes["min_coverage"] = 0.0  # COINr Aggregate(): dat_thresh = NULL
+    if args.coinr and "screen" not in changes:
+        changes["screen"] = "none"  # COINr's default build has no Screen() step
     return Config().replace(**changes)
 
 
@@ -241,7 +247,7 @@ def _compute(args: argparse.Namespace) -> int:
     out, fmt = _output(args)
     build, source = _build(args)
     result = run_pipeline(build)
-    frame = _finish(result.scores, args, build.years)
+    frame = _finish(result.ranking, args, build.years)
     write_table(frame, out, fmt, result=result, data_source=source)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
     return 0

@@ -9,7 +9,9 @@ values. The same declaration drives the command line (``indicators.cli``) and th
 sidebar and links (``ui.state``). A config is hashable, so it can key a cache, and round-trips
 through plain data (``Config.from_dict(c.to_dict()) == c``), so a build can be stored and
 regenerated (COINr's log / ``Regen()``). Defaults reproduce COINr's default build (no
-imputation, no treatment, min-max 0-100, framework weights, arithmetic mean).
+imputation, no treatment, min-max 0-100, framework weights, arithmetic mean), with one
+addition COINr's default build does not make: unit-years with too little data are screened out
+of the ranking (``screen="exclude"``; ``screen="none"`` is COINr's default).
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from indicators.methods import AGGREGATE, METHODS
 from indicators.params import Interval, IntTuple, Matrices, OneOf, Pairs, Param, is_number
 from indicators.validate import Problem, ValidationError
 
-__all__ = ["Config", "PARAMETERS", "RULES", "NORMALISE_SCOPES", "MAX_WEIGHT"]
+__all__ = ["Config", "PARAMETERS", "RULES", "NORMALISE_SCOPES", "SCREENS", "MAX_WEIGHT"]
 
 NORMALISE_SCOPES = ("pooled", "per_year")
+SCREENS = ("exclude", "flag", "none")
 #: Largest weight override: relative weights beyond this are a typo, and their sums overflow.
 MAX_WEIGHT = 1e12
 _SOURCE = "config"
@@ -84,6 +87,14 @@ class Config:
     min_coverage : float
         Minimum share of the children's weight that must be present, else the aggregate is
         missing (default 0.5).
+    screen : str
+        Data-availability screening of each unit-year before anything is learned (COINr
+        ``Screen(unit_screen = "byNA")``): ``exclude`` (default: a unit-year that fails the rule
+        is left out of the computation and the ranking, and listed with the reason), ``flag``
+        (computed and ranked, marked) or ``none``. See :func:`indicators.steps.screen`.
+    screen_min_share : float
+        The rule's minimum share of the framework's indicators present (default 0.75); with
+        three or more levels, no dimension (child of the index) may be wholly missing either.
     """
 
     impute: str = "none"
@@ -101,6 +112,8 @@ class Config:
     aggregate: str = "arithmetic"
     aggregate_by_level: tuple = ()
     min_coverage: float = 0.5
+    screen: str = "exclude"
+    screen_min_share: float = 0.75
 
     # ------------------------------------------------------------------ plain data
     def replace(self, **changes: Any) -> Config:
@@ -230,6 +243,10 @@ PARAMETERS: tuple[Param, ...] = (
           "normalisation bounds: pooled over all years, or learned per year", flag="--scope"),
     Param("min_coverage", Interval(0.0, 1.0),
           "minimum share of the children's weight present for an aggregate to exist"),
+    Param("screen", OneOf(SCREENS),
+          "units with too little data: exclude them from the ranking, flag them, or neither"),
+    Param("screen_min_share", Interval(0.0, 1.0),
+          "screening: least share of the indicators a unit-year must have"),
     Param("treat_skew", Interval(0.0, None, closed="neither"),
           "treatment: |skewness| at or above which an indicator is treated"),
     Param("treat_kurt", Interval(), "treatment: kurtosis at or above which it is treated"),

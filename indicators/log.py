@@ -45,9 +45,36 @@ def build_log(build: Build, c: Computed) -> list[dict]:
         }
     )
 
+    # screen
+    sc = c.screening
+    log.append(
+        {
+            "step": "screen",
+            "action": "rule",
+            "screen": config.screen,
+            "min_share": config.screen_min_share,
+            "dimensions": list(sc.dimensions),
+            "failing": int(sc.fails.sum()),
+        }
+    )
+    for i in np.flatnonzero(sc.fails).tolist():
+        missing = [d for d, m in zip(sc.dimensions, sc.missing_dimensions[i], strict=True) if m]
+        log.append(
+            {
+                "step": "screen",
+                "action": sc.status[i] if config.screen != "none" else "would_fail",
+                "severity": "warning",
+                "adcode": str(adcodes[i]),
+                "year": int(years[i]),
+                "present": int(sc.present[i]),
+                "total": sc.total,
+                "missing_dimensions": missing,
+            }
+        )
+
     # impute
     log.append({"step": "impute", "action": "method", "method": config.impute})
-    miss = np.isnan(c.X0)
+    miss = np.isnan(c.X0) & sc.kept[:, None]  # an excluded unit-year is not imputed
     if miss.any():
         filled = miss & ~np.isnan(c.X1)
         from_year = c.impute_details.get("from_year")

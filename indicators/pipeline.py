@@ -26,6 +26,7 @@ class Computed:
     """The arrays of one run (see :class:`~indicators.result.Result` for their tables)."""
 
     X0: np.ndarray
+    screening: steps.Screening
     X1: np.ndarray
     X2: np.ndarray
     N: np.ndarray
@@ -48,12 +49,18 @@ def compute(build: Build, X: np.ndarray | None = None) -> Computed:
     """
     panel, config, tree = build.panel, build.config, build.tree
     X0 = panel.X if X is None else X
-    X1, details = steps.impute(X0, panel, config)
+    screening = steps.screen(X0, tree, config)
+    # An excluded unit-year takes no part: its row is empty for every step (bounds, outlier
+    # statistics, weights and ranks come from the others) and stays empty after imputation.
+    Xk = X0 if screening.kept.all() else np.where(screening.kept[:, None], X0, np.nan)
+    X1, details = steps.impute(Xk, panel, config)
+    if not screening.kept.all():
+        X1 = np.where(screening.kept[:, None], X1, np.nan)
     X2, events = steps.treat(X1, panel, config)
     N, info = steps.normalise(X2, panel, tree, config)
-    agg = steps.weigh_and_aggregate(N, X2, tree, config)
+    agg = steps.weigh_and_aggregate(N, X2, tree, config, screening.kept)
     root_rank = steps.rank(agg.V[:, tree.root_col], panel.years)
-    return Computed(X0, X1, X2, N, agg, root_rank, details, events, info)
+    return Computed(X0, screening, X1, X2, N, agg, root_rank, details, events, info)
 
 
 def run_pipeline(build: Build) -> Result:

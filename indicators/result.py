@@ -81,7 +81,16 @@ class Result:
         ``code, parent, level, weight`` (normalised within siblings, after overrides) and
         ``effective`` (product of the weights from the root down); the root has weight 1.
     coverage : DataFrame
-        ``adcode, year, code, present_share`` for every aggregate with a missing child.
+        ``adcode, year, code, present_share`` for every aggregate with a missing child (of the
+        unit-years that take part).
+    screening : DataFrame
+        ``adcode, year, indicators_present, indicators_total, missing_dimensions`` (codes of
+        the dimensions with no indicator, comma-separated), ``screening`` (``ranked``,
+        ``flagged``, ``excluded``): data availability of every unit-year and the rule's verdict
+        (``Config.screen``).
+    ranking : DataFrame
+        ``scores`` followed by the screening columns: the table the exports and the command
+        line write, so every excluded or flagged unit is listed with its reason.
     log : list of dict
         One dict per action: ``step``, ``action`` and details (``code``, ``adcode``, ``year``,
         ``value``, ``bounds``, ...); warnings carry ``severity = "warning"``.
@@ -211,6 +220,35 @@ class Result:
             return frame.reset_index(drop=True)
 
         return self._frame("coverage", make)
+
+    @property
+    def screening(self) -> pd.DataFrame:
+        def make() -> pd.DataFrame:
+            sc, panel = self._c.screening, self._build.panel
+            missing = [
+                ",".join(d for d, m in zip(sc.dimensions, row, strict=True) if m)
+                for row in sc.missing_dimensions
+            ]
+            return pd.DataFrame(
+                {
+                    "adcode": panel.adcode_array.copy(),
+                    "year": panel.years.copy(),
+                    "indicators_present": sc.present.astype(np.int64),
+                    "indicators_total": np.full(panel.n, sc.total, dtype=np.int64),
+                    "missing_dimensions": pd.array(missing, dtype="str"),
+                    "screening": pd.array(sc.status.tolist(), dtype="str"),
+                }
+            )
+
+        return self._frame("screening", make)
+
+    @property
+    def ranking(self) -> pd.DataFrame:
+        def make() -> pd.DataFrame:
+            extra = self.screening.drop(columns=["adcode", "year"])
+            return pd.concat([self.scores, extra], axis=1)
+
+        return self._frame("ranking", make)
 
     @property
     def log(self) -> list[dict]:

@@ -24,6 +24,8 @@ from indicators.tree import Tree
 from indicators.validate import Problem, ValidationError
 
 __all__ = [
+    "screen",
+    "Screening",
     "impute",
     "treat",
     "normalise",
@@ -38,6 +40,59 @@ __all__ = [
 def scope_of(panel: Panel, config: Config) -> np.ndarray | None:
     """The groups bounds are learned in: ``None`` (all years pooled) or the years."""
     return panel.years if config.normalise_scope == "per_year" else None
+
+
+@dataclass(frozen=True, eq=False)
+class Screening:
+    """Outcome of :func:`screen`, one entry per unit-year (row of the panel).
+
+    Attributes
+    ----------
+    present : (n,) int — indicators with a value.
+    total : int — indicators of the framework.
+    missing_dimensions : (n, d) bool — dimensions (children of the index) with no indicator
+        present; ``dimensions`` names the columns (empty for a two-level framework).
+    fails : (n,) bool — the row fails the rule.
+    kept : (n,) bool — the row takes part in the computation (all rows unless excluded).
+    status : (n,) object — ``"ranked"``, ``"flagged"`` or ``"excluded"``.
+    """
+
+    present: np.ndarray
+    total: int
+    dimensions: tuple[str, ...]
+    missing_dimensions: np.ndarray
+    fails: np.ndarray
+    kept: np.ndarray
+    status: np.ndarray
+
+
+def screen(X: np.ndarray, tree: Tree, config: Config) -> Screening:
+    """Data availability of every unit-year, and the rule that screens it (COINr ``Screen()``
+    with ``unit_screen = "byNA"``).
+
+    A unit-year fails when fewer than ``screen_min_share`` of the framework's indicators have a
+    value, or (frameworks with three or more levels) when a dimension, a child of the index,
+    has none: an index missing a whole dimension measures something else. With
+    ``screen="exclude"`` a failing unit-year is left out before anything is learned (bounds,
+    outlier statistics, weights and ranks come from the others; its own values are kept in
+    ``Result.raw``); with ``"flag"`` it is computed and ranked as usual and marked; with
+    ``"none"`` the rule is only reported. Decision (``docs/METHODS.md``): 0.75 lets every
+    prefecture-level city of both censuses through (at most 2 of 19 indicators are missing
+    anywhere but in Sansha) and stops a unit that lacks a quarter of the evidence.
+    """
+    observed = ~np.isnan(X)
+    present = observed.sum(axis=1)
+    total = X.shape[1]
+    dims, missing = tree.dimensions, np.zeros((X.shape[0], 0), dtype=bool)
+    if dims:
+        missing = ~np.stack([observed[:, cols].any(axis=1) for cols in tree.dimension_cols], axis=1)
+    fails = (present < config.screen_min_share * total - 1e-9) | missing.any(axis=1)
+    kept = ~fails if config.screen == "exclude" else np.ones(X.shape[0], dtype=bool)
+    marked = {"exclude": "excluded", "flag": "flagged"}.get(config.screen)
+    status = np.full(X.shape[0], "ranked", dtype=object)
+    if marked is not None:
+        status[fails] = marked
+    return Screening(present, total, dims, missing, fails, kept, status)
 
 
 def impute(X: np.ndarray, panel: Panel, config: Config) -> tuple[np.ndarray, dict]:
@@ -106,7 +161,9 @@ class Aggregated:
     summaries: list[dict] = field(repr=False)
 
 
-def weigh_and_aggregate(N: np.ndarray, X: np.ndarray, tree: Tree, config: Config) -> Aggregated:
+def weigh_and_aggregate(
+    N: np.ndarray, X: np.ndarray, tree: Tree, config: Config, counted: np.ndarray | None = None
+) -> Aggregated:
     """Weigh the children of every parent and aggregate, level by level.
 
     Weights of a level are computed after the level below has been aggregated, so data-driven
@@ -114,6 +171,8 @@ def weigh_and_aggregate(N: np.ndarray, X: np.ndarray, tree: Tree, config: Config
     CRITIC read ``X`` (treated, un-normalised) at level 1 and the children's scores above; PCA
     reads normalised values (the method's ``input``). Overrides replace a child's weight on the
     scale of its siblings' (normalised) weights, then the siblings are renormalised.
+    ``counted`` (rows) limits the coverage bookkeeping to the rows that take part (an excluded
+    unit-year is empty, not incomplete).
     """
     n = N.shape[0]
     V = np.full((n, len(tree.codes)), np.nan)
@@ -185,6 +244,8 @@ def weigh_and_aggregate(N: np.ndarray, X: np.ndarray, tree: Tree, config: Config
         if R is not None:
             R[:, st.parent_cols] = y
         incomplete = share < 1.0 - 1e-12
+        if counted is not None:
+            incomplete &= counted[:, None]
         rows, pcols = np.nonzero(incomplete)
         if rows.size:
             coverage.append((rows, st.parent_cols[pcols], share[rows, pcols]))
@@ -193,7 +254,9 @@ def weigh_and_aggregate(N: np.ndarray, X: np.ndarray, tree: Tree, config: Config
                 "level": st.level,
                 "method": agg,
                 "with_missing_child": int(rows.size),
-                "below_min_coverage": int(np.sum(share < config.min_coverage - 1e-12)),
+                "below_min_coverage": int(
+                    np.sum((share < config.min_coverage - 1e-12) & incomplete)
+                ),
             }
         )
     return Aggregated(V, weights, coverage, weight_info, summaries)

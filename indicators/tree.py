@@ -113,6 +113,31 @@ class Tree:
     def root_col(self) -> int:
         return self.index[self.root]
 
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The index's children when they are aggregates (frameworks of three or more levels);
+        empty when the indicators sit directly under the index."""
+        kids = [c for c, p in zip(self.codes, self.parent_of, strict=True) if p == self.root]
+        return () if all(c in self.indicators for c in kids) else tuple(kids)
+
+    @property
+    def dimension_cols(self) -> tuple[np.ndarray, ...]:
+        """For each of :attr:`dimensions`, the positions (in ``indicators``) of the indicators
+        below it."""
+        cached = self.__dict__.get("_dimension_cols")
+        if cached is None:
+            position = {c: j for j, c in enumerate(self.indicators)}
+            under: dict[str, list[int]] = {d: [] for d in self.dimensions}
+            for c in self.indicators:
+                node = c
+                while node is not None and node not in under:
+                    node = self.parent_of[self.index[node]]
+                if node is not None:
+                    under[node].append(position[c])
+            cached = tuple(np.asarray(v, dtype=np.intp) for v in under.values())
+            object.__setattr__(self, "_dimension_cols", cached)
+        return cached
+
     def removed_with(self, indicator: str) -> tuple[str, ...]:
         """Codes that disappear when ``indicator`` is dropped: itself and every aggregate left
         without an indicator (framework order)."""

@@ -76,6 +76,7 @@ __all__ = [
     "PARAMETERS",
     "rank_rows",
     "first_order_shares",
+    "wide_intervals",
 ]
 
 #: the uncertain inputs, in the order they are drawn
@@ -121,7 +122,8 @@ class UncertaintyResult:
     ranks : DataFrame
         ``adcode, year, nominal_rank, median_rank, mean_rank, p05, p95`` (5th and 95th
         percentile ranks, linear interpolation as R's default ``quantile`` type 7 used by
-        COINr), one row per unit-year of the group, sorted by ``adcode, year``.
+        COINr) and ``wide`` (the interval is unusually wide: :func:`wide_intervals`), one row
+        per unit-year of the group, sorted by ``adcode, year``.
     variance_share : DataFrame
         ``choice, share``: estimated first-order share of the rank variance explained by each
         varied choice, then ``interactions`` = 1 − their sum (floored at 0); see
@@ -229,6 +231,31 @@ def rank_rows(scores: np.ndarray) -> np.ndarray:
     np.put_along_axis(ranks, order, position, axis=1)
     ranks[missing] = np.nan
     return ranks
+
+
+#: An interval spanning less than this share of the group is never called wide.
+WIDE_FLOOR = 0.25
+
+
+def wide_intervals(low: np.ndarray, high: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """Which rank intervals are unusually wide, within each year.
+
+    Width :math:`w = p_{95} - p_{05}`. An interval is wide when it is an outlier among the
+    group's intervals by Tukey's rule, :math:`w > Q_3 + 1.5\\,(Q_3 - Q_1)`, **and** spans at
+    least :data:`WIDE_FLOOR` of the ranks, :math:`w \\ge 0.25\\,(n - 1)` with :math:`n` the
+    units ranked that year (a group whose intervals are all narrow has no wide one, however
+    the narrow ones vary). A unit-year without an interval (not ranked) is not wide.
+    """
+    width = np.asarray(high, dtype=float) - np.asarray(low, dtype=float)
+    out = np.zeros(width.size, dtype=bool)
+    for year in np.unique(years):
+        rows = np.flatnonzero((years == year) & ~np.isnan(width))
+        if rows.size < 2:
+            continue
+        q1, q3 = np.quantile(width[rows], [0.25, 0.75])
+        threshold = max(q3 + 1.5 * (q3 - q1), WIDE_FLOOR * (rows.size - 1))
+        out[rows] = width[rows] > threshold
+    return out
 
 
 def _between_within(y: np.ndarray, factors: Sequence[tuple[np.ndarray, int]]) -> np.ndarray:
@@ -637,6 +664,7 @@ def uncertainty(
             "mean_rank": mean,
             "p05": q[0],
             "p95": q[2],
+            "wide": wide_intervals(q[0], q[2], panel.years),
         }
     )
 

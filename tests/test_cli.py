@@ -84,8 +84,11 @@ def test_compute_on_fixtures(capsys, tmp_path):
     assert code == 0, err
     frame = pd.read_csv(out, dtype={"adcode": str}, encoding="utf-8-sig")
     expected = ["adcode", "year", "IDX", "D1", "D2", "ind_a", "ind_b", "ind_c", "ind_d", "rank"]
-    assert sorted(frame.columns) == sorted(expected)
-    assert frame.columns[:2].tolist() == ["adcode", "year"] and frame.columns[-1] == "rank"
+    screening = ["indicators_present", "indicators_total", "missing_dimensions", "screening"]
+    assert frame.columns.tolist()[:2] == ["adcode", "year"]
+    assert sorted(frame.columns[: len(expected)]) == sorted(expected)
+    assert frame.columns.tolist()[len(expected) - 1 :] == ["rank", *screening]
+    assert (frame["screening"] == "ranked").all() and frame["indicators_total"].eq(4).all()
     # default group with a units file is yrd27: Bengbu (340300) is not in it
     assert sorted(frame["adcode"].unique()) == ["310000", "320100", "320500", "330100", "330200"]
     assert len(frame) == 10

@@ -63,7 +63,7 @@ def test_every_declared_cli_flag_reaches_the_config(tmp_path):
         "impute": "mean", "normalise_scope": "per_year", "min_coverage": "0.25",
         "treat_skew": "1.5", "treat_kurt": "2.5", "treat_winmax": "3",
         "goalposts": "ind_a:0:50", "weights_levels": "1", "weight_overrides": "D1:2",
-        "aggregate_by_level": "3:harmonic",
+        "aggregate_by_level": "3:harmonic", "screen": "flag", "screen_min_share": "0.5",
     }  # fmt: skip
     cli = [p for p in PARAMETERS if p.cli]
     assert {p.name for p in cli} == set(examples)

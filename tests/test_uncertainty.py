@@ -202,7 +202,12 @@ def test_all_cities_smoke(bundle):
     data, framework, _ = bundle
     result = uncertainty(Build.create(data, framework, Config()), n=20, seed=0)
     assert len(result.ranks) == len(data)
-    assert result.ranks["median_rank"].notna().all()
+    kept = result.nominal.arrays.screening.kept
+    assert result.ranks["median_rank"][kept].notna().all()
+    # Sansha (460300), screened out in both years, has no rank in any draw
+    screened = result.ranks.loc[~kept]
+    assert list(screened["adcode"]) == ["460300", "460300"]
+    assert screened["median_rank"].isna().all()
 
 
 # ---------------------------------------------------------------------------- building blocks

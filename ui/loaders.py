@@ -344,7 +344,7 @@ def _export(key: str, fmt: str, _result: Result) -> bytes:
     from indicators import export
 
     buffer = io.BytesIO()
-    export.write_table(_result.scores, buffer, fmt, result=_result)
+    export.write_table(_result.ranking, buffer, fmt, result=_result)
     return buffer.getvalue()
 
 

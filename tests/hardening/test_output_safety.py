@@ -217,8 +217,8 @@ def test_downloads_reproduce_the_screen_exactly():
     members = loaders.members_for(dataset, selections)
     config = loaders.config_for(selections)
     result = loaders.result(loaders.build(dataset, members, config))
-    scores = result.scores
-    expected = scores.reset_index(drop=True)
+    expected = result.ranking.reset_index(drop=True)
+    text = ["missing_dimensions", "screening"]
 
     csv = pd.read_csv(io.BytesIO(loaders.export_bytes(result, "csv")), dtype={"adcode": str})
     xlsx = pd.read_excel(
@@ -230,7 +230,10 @@ def test_downloads_reproduce_the_screen_exactly():
     for name, got in (("csv", csv), ("xlsx", xlsx), ("parquet", parquet)):
         assert list(got.columns) == list(expected.columns), name
         assert got["adcode"].astype(str).tolist() == expected["adcode"].tolist(), name
-        for column in expected.columns[1:]:
+        for column in text:
+            have = ["" if pd.isna(v) else str(v) for v in got[column]]
+            assert have == expected[column].tolist(), (name, column)
+        for column in expected.columns[1:].drop(text):
             want = expected[column].astype("float64").to_numpy()
             have = got[column].astype("float64").to_numpy()
             same = (want == have) | (pd.isna(want) & pd.isna(have))
