@@ -118,6 +118,7 @@ def test_contract_nominal_intervals_and_shares(ua, bundle):
         "mean_rank",
         "p05",
         "p95",
+        "wide",
     ]
     nominal = run_pipeline(Build.create(data, framework, Config(), members=yrd)).scores
     assert list(ranks["adcode"]) == list(nominal["adcode"])
