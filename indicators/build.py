@@ -243,26 +243,36 @@ class Build:
         return self._data.copy(deep=False)
 
     @cached_property
-    def key(self) -> str:
-        """SHA-256 of everything that determines the result, each part length-prefixed."""
-        digest = hashlib.sha256()
+    def key_parts(self) -> dict[str, str]:
+        """SHA-256 of each part that determines the result (data ids, years and values,
+        framework, config, members, absent members, unit groups, units, source), so that a
+        difference can be named (e.g. when a recipe is checked against the data it is given)."""
 
-        def part(tag: str, payload: bytes) -> None:
-            digest.update(tag.encode() + b"\x00" + len(payload).to_bytes(8, "big") + payload)
+        def digest(payload: bytes) -> str:
+            return hashlib.sha256(payload).hexdigest()
 
-        part("data.adcodes", _strings(self.panel.adcodes))
-        part("data.years", np.ascontiguousarray(self.panel.years, dtype="<i8").tobytes())
         X = np.where(np.isnan(self.panel.X), np.nan, self.panel.X)  # one NaN bit pattern
-        part("data.values", np.ascontiguousarray(X, dtype="<f8").tobytes())
-        part("framework", _canonical(self.framework.table.to_dict("split")))
-        part("config", _canonical(self.config.to_dict()))
-        part("members", _strings(self.members))
-        part("absent", _strings(self.absent))
-        part("unit_groups", _canonical(self.unit_groups))
         units = None if self.units is None else self.units.to_dict("split")
-        part("units", _canonical(units))
-        part("source", self.source.encode("utf-8", "surrogatepass"))
-        return digest.hexdigest()
+        return {
+            "data.adcodes": digest(_strings(self.panel.adcodes)),
+            "data.years": digest(np.ascontiguousarray(self.panel.years, dtype="<i8").tobytes()),
+            "data.values": digest(np.ascontiguousarray(X, dtype="<f8").tobytes()),
+            "framework": digest(_canonical(self.framework.table.to_dict("split"))),
+            "config": digest(_canonical(self.config.to_dict())),
+            "members": digest(_strings(self.members)),
+            "absent": digest(_strings(self.absent)),
+            "unit_groups": digest(_canonical(self.unit_groups)),
+            "units": digest(_canonical(units)),
+            "source": digest(self.source.encode("utf-8", "surrogatepass")),
+        }
+
+    @cached_property
+    def key(self) -> str:
+        """SHA-256 of everything that determines the result: the digests of
+        :attr:`key_parts`, each with its name (fixed-length digests, so no two builds can share
+        a key by moving bytes from one part into another)."""
+        joined = "".join(f"{tag}\x00{value}\n" for tag, value in self.key_parts.items())
+        return hashlib.sha256(joined.encode()).hexdigest()
 
     def describe(self) -> dict[str, Any]:
         """Plain data naming the build (for exports and the log): source, members, config."""

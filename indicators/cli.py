@@ -111,6 +111,15 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="read COINr-style inputs: --data is iData (uCode, Time), --framework is iMeta",
     )
+    inputs.add_argument(
+        "--recipe",
+        help="reproduce a build from its recipe file (JSON, from --write-recipe or the "
+        "dashboard's Data page): peer group, year and every method setting come from it; "
+        "the data must be the ones it was made from",
+    )
+    inputs.add_argument(
+        "--write-recipe", metavar="FILE", help="also write the recipe of this build to FILE"
+    )
     add_declared(parser.add_argument_group("methods (see the list below)"), PARAMETERS, Config())
     parser.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
 
@@ -157,7 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame | None, str]:
     from indicators.coinr import load_coinr
-    from indicators.tables import default_paths, load_data, load_framework, load_units
+    from indicators.tables import (
+        BUNDLED_SOURCE,
+        default_paths,
+        load_data,
+        load_framework,
+        load_units,
+    )
 
     paths = default_paths()
     if args.coinr:
@@ -168,7 +183,7 @@ def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame |
     else:
         framework = load_framework(args.framework or paths["framework"])
         data = load_data(args.data or paths["data"], framework)
-        source = Path(args.data).name if args.data else "bundled census data (data/cities.csv)"
+        source = Path(args.data).name if args.data else BUNDLED_SOURCE
     units = None
     if args.units_file:
         units = load_units(args.units_file)
@@ -194,7 +209,7 @@ def _output(args: argparse.Namespace) -> tuple[Path, str]:
     fmt = OUTPUT_SUFFIXES.get(out.suffix.lower())
     if fmt is None:
         raise UsageError(f"--out must end in .csv, .xlsx or .parquet, got {args.out!r}")
-    for flag in ("data", "framework", "units_file"):
+    for flag in ("data", "framework", "units_file", "recipe", "write_recipe"):
         given = getattr(args, flag, None)
         if given and _same_file(Path(given), out):
             raise UsageError(f"--out {args.out} is also --{flag.replace('_', '-')}: it would be "
@@ -209,11 +224,47 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
+def _recipe(args: argparse.Namespace) -> Any:
+    """The recipe of ``--recipe``, with the options it fixes checked: none may be given
+    besides it (they would silently change the build), and the inputs it names are needed."""
+    from indicators.config import PARAMETERS
+    from indicators.recipe import Recipe
+
+    recipe = Recipe.read(args.recipe)
+    given = [p.cli_flag for p in PARAMETERS if p.cli and getattr(args, p.name) is not None]
+    if args.units is not None:
+        given.append("--units")
+    if args.coinr:
+        given.append("--coinr")
+    if given:
+        raise UsageError(
+            f"--recipe fixes the peer group and the methods; drop {', '.join(given)} (or leave "
+            "out --recipe to choose them yourself)"
+        )
+    if args.year is not None and recipe.year is not None and args.year != recipe.year:
+        raise UsageError(f"--year {args.year} differs from the recipe's year {recipe.year}")
+    for what, flag in (("data", "data"), ("framework", "framework"), ("units", "units_file")):
+        made_from = recipe.inputs.get(what, "bundled")
+        if made_from not in ("bundled", "none") and not getattr(args, flag):
+            raise UsageError(
+                f"the recipe was made from the {what} file {made_from!r}: give it with "
+                f"--{flag.replace('_', '-')}"
+            )
+    if args.year is None:
+        args.year = recipe.year
+    return recipe
+
+
 def _build(args: argparse.Namespace) -> tuple[Any, str]:
     """The build the options describe (inputs, peer group, config), validated."""
     from indicators.build import Build
 
+    recipe = _recipe(args) if args.recipe else None
     data, framework, units, source = _inputs(args)
+    if recipe is not None:
+        from indicators.recipe import build_from_recipe
+
+        return build_from_recipe(recipe, data, framework, units), recipe.source
     spec = args.units
     if spec is None:
         spec = "yrd27" if units is not None and "yrd27" in units.columns else "all"
@@ -250,7 +301,26 @@ def _compute(args: argparse.Namespace) -> int:
     frame = _finish(result.ranking, args, build.years)
     write_table(frame, out, fmt, result=result, data_source=source)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
+    _write_recipe(args, build)
     return 0
+
+
+def _write_recipe(args: argparse.Namespace, build: Any) -> None:
+    """``--write-recipe``: the recipe of the build just computed."""
+    if not args.write_recipe:
+        return
+    from indicators.recipe import recipe_for
+
+    inputs = {
+        "data": Path(args.data).name if args.data else "bundled",
+        "framework": Path(args.framework).name if args.framework else "bundled",
+        "units": Path(args.units_file).name if args.units_file else "bundled",
+    }
+    if args.data and not args.units_file:
+        inputs["units"] = "none"
+    group = args.units if args.units is not None else None
+    recipe_for(build, group=group, year=args.year, inputs=inputs).write(args.write_recipe)
+    print(f"wrote the recipe to {args.write_recipe}", file=sys.stderr)
 
 
 def _uncertainty(args: argparse.Namespace) -> int:

@@ -42,9 +42,20 @@ from indicators.framework import Framework
 from indicators.read import RawTable, Source, read
 from indicators.validate import Problem, ProblemCollector
 
-__all__ = ["load_framework", "load_data", "load_units", "default_paths", "UNIT_COLUMNS"]
+__all__ = [
+    "load_framework",
+    "load_data",
+    "load_units",
+    "default_paths",
+    "BUNDLED_SOURCE",
+    "UNIT_COLUMNS",
+]
 
 log = logging.getLogger(__name__)
+
+#: The source name of the bundled tables (part of a build's identity: the dashboard and the
+#: command line use the same one, so their builds of the same choices are the same build).
+BUNDLED_SOURCE = "bundled census data (data/cities.csv)"
 
 UNIT_COLUMNS = ("adcode", "name_zh", "name_en", "province_zh", "province_en", "yrd27", "yrd41")
 

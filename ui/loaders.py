@@ -26,6 +26,7 @@ import streamlit as st
 
 import indicators
 from indicators import Build, Config, Framework, Result
+from indicators.tables import BUNDLED_SOURCE
 from ui import state
 from ui.state import Options
 
@@ -47,6 +48,7 @@ class Dataset:
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
     geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
     messages: tuple[str, ...] = ()  # what the upload's validation noted (shown on the Data page)
+    source: str = ""  # the builds' source name (part of their identity); default label_en
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -76,6 +78,7 @@ def bundled_dataset() -> Dataset:
         "Bundled census data",
         notes,
         geo_url,
+        source=BUNDLED_SOURCE,
     )
 
 
@@ -253,7 +256,7 @@ def _build(key: str, _dataset: Dataset, _members: tuple[str, ...], _config: Conf
         _config,
         members=list(_members),
         units=_dataset.units,
-        source=_dataset.label_en,
+        source=_dataset.source or _dataset.label_en,
     )
 
 
