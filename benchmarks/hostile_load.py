@@ -8,8 +8,8 @@ Data page for as long as the normal sessions run (``--pairs`` pairs, interleaved
 change in the machine's load hits both kinds). Hostile files, all within the 20 MB upload limit:
 
 * ``wide_header.csv``: a header of 2 MB of commas (two million empty column names);
-* ``many_rows.csv``: 19 MB of well-formed rows for 400,000 units (read, then refused for the
-  session limit);
+* ``many_rows.csv``: 19 MB of well-formed rows for 400,000 units (refused for the session
+  limit: by its line count before parsing since that check exists; it was parsed in full before);
 * ``far_cell.xlsx``: a small workbook whose sheet claims the last cell XFD1048576.
 
 Prints JSON lines: one per round (``kind``, latency median / p95 of the normal actions,

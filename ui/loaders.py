@@ -27,7 +27,7 @@ import streamlit as st
 import indicators
 from indicators import Build, Config, Framework, Result
 from indicators.tables import BUNDLED_SOURCE
-from ui import state
+from ui import state, upload_worker
 from ui.state import Options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -368,10 +368,8 @@ def upload_key(files: dict[str, object]) -> str:
     return "upload:" + _digest(*parts)
 
 
-#: Largest upload the dashboard computes interactively: every page, the rank intervals and the
-#: Lab's Monte Carlo stay within seconds up to this size. Larger panels: the command line.
-MAX_SESSION_UNITS = 5_000
-MAX_SESSION_ROWS = 20_000
+MAX_SESSION_UNITS = upload_worker.MAX_SESSION_UNITS  # (declared there: the child checks them too)
+MAX_SESSION_ROWS = upload_worker.MAX_SESSION_ROWS
 
 
 def dataset_from_upload(
@@ -387,8 +385,6 @@ def dataset_from_upload(
     same files under the same names. Uploaded units files are optional: without one, names
     are the unit ids and the only peer groups are "all" and "custom".
     """
-    from ui import upload_worker
-
     roles = {"data": data_file, "framework": framework_file, "units": units_file}
     files = {
         role: None if f is None else (str(getattr(f, "name", role)), bytes(f.getvalue()))
@@ -413,10 +409,7 @@ def dataset_from_upload(
     if n_units > MAX_SESSION_UNITS or len(data) > MAX_SESSION_ROWS:
         return None, _problem_table(
             label,
-            f"{n_units:,} units in {len(data):,} rows: the dashboard computes up to "
-            f"{MAX_SESSION_UNITS:,} units ({MAX_SESSION_ROWS:,} rows) interactively; use the "
-            "command line for larger panels (python -m indicators compute --data ... "
-            "--framework ... --out scores.csv)",
+            upload_worker.session_limit_message(f"{n_units:,} units in {len(data):,} rows"),
         )
     if units is None:
         ids = sorted(data["adcode"].astype(str).unique())

@@ -33,6 +33,37 @@ WORKER_MEMORY_BYTES = 4 * 2**30
 #: Nice increment of the child: other visitors' work comes first.
 WORKER_NICE = 10
 
+#: Largest upload the dashboard computes interactively: every page, the rank intervals and the
+#: Lab's Monte Carlo stay within seconds up to this size. Larger panels: the command line.
+MAX_SESSION_UNITS = 5_000
+MAX_SESSION_ROWS = 20_000
+#: A text file with more lines than this many times the row limit is refused before it is
+#: parsed (counting its line breaks takes milliseconds; parsing 400,000 rows takes the child
+#: many seconds of CPU that other visitors share). The slack leaves room for blank lines,
+#: comments and line breaks inside quoted cells, which are not rows.
+LINE_SLACK = 2
+
+
+def session_limit_message(found: str) -> str:
+    """Why a panel is too large for the dashboard, and what to use instead."""
+    return (
+        f"{found}: the dashboard computes up to {MAX_SESSION_UNITS:,} units "
+        f"({MAX_SESSION_ROWS:,} rows) interactively; use the command line for larger panels "
+        "(python -m indicators compute --data ... --framework ... --out scores.csv)"
+    )
+
+
+def _too_many_lines(payload: bytes) -> str | None:
+    """The session-limit message for a text file with far too many lines, else None.
+    Workbooks (ZIP) and Parquet files declare their sizes and are checked by the reader."""
+    if payload[:4] in (b"PK\x03\x04", b"PAR1"):
+        return None
+    lines = payload.count(b"\n")
+    if lines > LINE_SLACK * MAX_SESSION_ROWS:
+        return session_limit_message(f"the file has {lines:,} lines")
+    return None
+
+
 _CONTEXT = mp.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(
     ["pandas", "indicators", "indicators.tables", "indicators.read", "openpyxl", "pyarrow.parquet"]
@@ -53,6 +84,10 @@ def _read(files: dict[str, tuple[str, bytes] | None]) -> dict[str, Any]:
 
     problems: list = []
     framework = data = units = None
+    too_many = _too_many_lines(files["data"][1])
+    if too_many is not None:
+        problems.append(indicators.Problem(files["data"][0], None, None, too_many))
+        return {"problems": problems, "framework": None, "data": None, "units": None, "notes": []}
     try:
         framework = indicators.load_framework(source("framework"))
     except indicators.ValidationError as err:

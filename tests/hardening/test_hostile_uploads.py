@@ -124,7 +124,9 @@ def test_an_upload_over_the_time_limit_is_stopped_and_refused(monkeypatch):
     from ui import upload_worker
 
     monkeypatch.setattr(upload_worker, "UPLOAD_SECONDS", 0.2)
-    big = b"adcode,year,a1,a2,b1\n" + b"".join(b"u%d,2020,1,2,3\n" % i for i in range(300_000))
+    text = b",".join(b'"x"' for _ in range(60))  # slow to read, within the line limit
+    big = b"adcode,year,a1,a2,b1," + b",".join(b"c%d" % i for i in range(60)) + b"\n"
+    big += b"".join(b"u%d,2020,1,2,3," % i + text + b"\n" for i in range(39_000))
     at = _upload((big, FW, None))
     assert "uploaded_dataset" not in at.session_state
     assert "took longer than 0 s" in at.dataframe[-1].value["problem"].iloc[0]
