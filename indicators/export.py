@@ -346,6 +346,8 @@ def write_table(
     result: Any = None,
     data_source: str | None = None,
     computed: _dt.date | str | None = None,
+    extra_sheets: Sequence[tuple[str, pd.DataFrame]] = (),
+    methodology_rows: Sequence[tuple[str, str]] = (),
 ) -> bytes:
     """Write a table as CSV, XLSX or Parquet.
 
@@ -366,6 +368,11 @@ def write_table(
         result's ``build.source``).
     computed : date or ISO string, optional
         Date of computation for the methodology sheet and the XLSX properties (default today).
+    extra_sheets : sequence of (title, DataFrame)
+        XLSX: more sheets after ``results`` (e.g. a column guide and the weights), before the
+        framework and methodology sheets. Ignored by CSV and Parquet.
+    methodology_rows : sequence of (item, value)
+        XLSX: more rows at the end of the methodology sheet (e.g. the peer group as named).
 
     Returns
     -------
@@ -389,10 +396,15 @@ def write_table(
     else:
         day = _computed(computed)
         sheets: list[tuple[str, pd.DataFrame]] = [("results", table)]
+        sheets += [(title, _prepare(extra)) for title, extra in extra_sheets]
         if result is not None:
             sheets.append(("framework", _framework_sheet(result)))
         if result is not None or data_source:
-            sheets.append(("methodology", methodology_table(result, data_source, computed=day)))
+            method = methodology_table(result, data_source, computed=day)
+            if methodology_rows:
+                more = pd.DataFrame(list(methodology_rows), columns=["item", "value"], dtype="str")
+                method = pd.concat([method, more], ignore_index=True)
+            sheets.append(("methodology", method))
         payload = _xlsx_bytes(sheets, day)
     if target is None:
         return payload
