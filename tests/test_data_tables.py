@@ -107,7 +107,9 @@ def test_english_names(units: pd.DataFrame) -> None:
 
 def test_framework_tree(framework: pd.DataFrame, cities: pd.DataFrame) -> None:
     assert list(framework.columns) == ["code", "parent", "level", "name_zh", "name_en", "direction",
-                                       "weight", "unit", "definition_zh", "definition_en", "source"]  # fmt: skip
+                                       "weight", "unit", "unit_zh", "unit_en", "definition_zh",
+                                       "definition_en", "source"]  # fmt: skip
+    assert (framework["unit"] == framework["unit_en"]).all()  # unit: the English one (DESIGN §2)
     assert framework["code"].is_unique
     counts = framework["level"].value_counts().to_dict()
     assert counts == {1: 19, 2: 12, 3: 5, 4: 1}
@@ -134,14 +136,13 @@ def test_values_in_range(cities: pd.DataFrame) -> None:
 
 def test_missing_only_where_documented(cities: pd.DataFrame) -> None:
     y2010 = cities["year"] == 2010
-    assert cities.loc[y2010, "ict_emp_pct"].isna().all()
     assert cities.loc[y2010, "pop_growth_pct"].isna().all()
     sansha = cities["adcode"] == SANSHA
     assert cities.loc[sansha, LONG_FORM].isna().all().all()
     assert cities.loc[sansha & ~y2010, "pop_growth_pct"].isna().all()
     others = cities[~sansha]
     for code in CODES:
-        expected_missing = y2010[~sansha] if code in ("ict_emp_pct", "pop_growth_pct") else False
+        expected_missing = y2010[~sansha] if code == "pop_growth_pct" else False
         assert (others[code].isna() == expected_missing).all(), code
     assert cities["population"].notna().all()
 

@@ -178,7 +178,6 @@ def build(census_dir: Path, out_dir: Path) -> None:
         (agg20["pop"] / growth_base(validation).reindex(agg20.index)) ** (1 / 10) - 1
     ) * 100
     agg10["pop_growth_pct"] = np.nan  # needs the 2000 census
-    agg10["ind_ict"] = np.nan  # the 2010 industry table is not comparable for ICT (SOURCES.md)
     cities = pd.concat([indicator_table(agg10, 2010), indicator_table(agg20, 2020)])
     cities = cities[CITY_COLUMNS].sort_values(["adcode", "year"]).reset_index(drop=True)
 

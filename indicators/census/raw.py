@@ -115,7 +115,10 @@ COLUMNS_2010: dict[str, list[str]] = {
     "ind_fin": ["金融业"],
     "ind_lease": ["租赁和商务服务业"],
     "ind_sci": ["科学研究、技术服务和地质勘察业"],
-    # no ind_ict: see SOURCES.md (the 2010 ICT header cell is garbled; the value is not used)
+    # GB/T 4754-2002 section G, 信息传输、计算机服务和软件业: its column's header cell is shuffled
+    # with its neighbours' (F, H) and reads 交通运输、计算机服务和软件业; INDUSTRY_BLOCK_2010
+    # pins the block so a reordered or corrected sheet stops the build (SOURCES.md)
+    "ind_ict": ["交通运输、计算机服务和软件业"],
     "ind_edu": ["教育"],
     "ind_health": ["卫生、社会保障和社会福利业"],
     "ind_culture": ["文化、体育和娱乐业"],
@@ -123,6 +126,35 @@ COLUMNS_2010: dict[str, list[str]] = {
     "hh_long": ["长表数据-家庭户"],
     "rent": ["住房来源-租赁"],
 }
+
+# The 2010 industry block as it stands in the raw sheet: the total, then the 20 sections A–T of
+# GB/T 4754-2002 in order. Three header cells are shuffled (their wrapped lines were swapped):
+# the column headed 仓储和邮政业 holds F 交通运输、仓储和邮政业, 交通运输、计算机服务和软件业 holds
+# G 信息传输、计算机服务和软件业 and 信息传输、批发和零售业 holds H 批发和零售业 (the 20 columns add
+# up to the total in 2,861 of 2,870 county rows; national shares 3.56%, 0.61%, 9.30%).
+INDUSTRY_BLOCK_2010: tuple[str, ...] = (
+    "各种行业人口总计",
+    "农林牧渔业",
+    "采矿业",
+    "制造业",
+    "电力、燃气及水的生产和供应业",
+    "建筑业",
+    "仓储和邮政业",
+    "交通运输、计算机服务和软件业",
+    "信息传输、批发和零售业",
+    "住宿和餐饮业",
+    "金融业",
+    "房地产业",
+    "租赁和商务服务业",
+    "科学研究、技术服务和地质勘察业",
+    "水利、环境和公共设施管理业",
+    "居民服务和其他服务业",
+    "教育",
+    "卫生、社会保障和社会福利业",
+    "文化、体育和娱乐业",
+    "公共管理和社会组织",
+    "国际组织",
+)
 
 # averages and the count that weights them when units are combined
 AVERAGES: dict[str, str] = {
@@ -219,8 +251,9 @@ def read_2010(census_dir: Path) -> pd.DataFrame:
     df = _read_excel(census_dir / FILE_2010, SHEET_2010)
     if "地区" not in df.columns or "区划代码" not in df.columns:
         raise CensusDataError(f"{FILE_2010}: columns 地区/区划代码 not found")
+    _check_industry_block(df)
     raw_name = df["地区"].astype("str").fillna("")
-    values = _canonical(df, COLUMNS_2010, FILE_2010).reindex(columns=VARIABLES)  # ind_ict: NaN
+    values = _canonical(df, COLUMNS_2010, FILE_2010).reindex(columns=VARIABLES)
     rows = []
     parent = ""
     province = ""
@@ -246,6 +279,24 @@ def read_2010(census_dir: Path) -> pd.DataFrame:
     meta = pd.DataFrame(rows, columns=["row", "code", "name", "level", "parent", "province"])
     meta = meta.set_index("row")
     return pd.concat([meta, values.loc[meta.index]], axis=1).reset_index(drop=True)
+
+
+def _check_industry_block(df: pd.DataFrame) -> None:
+    """The 2010 industry columns are where ``INDUSTRY_BLOCK_2010`` says, in that order: the ICT
+    column is identified by its position in this block, not by its (shuffled) header."""
+    cols = list(df.columns)
+    first = INDUSTRY_BLOCK_2010[0]
+    found = (
+        tuple(cols[cols.index(first) : cols.index(first) + len(INDUSTRY_BLOCK_2010)])
+        if first in cols
+        else ()
+    )
+    if found != INDUSTRY_BLOCK_2010:
+        raise CensusDataError(
+            f"{FILE_2010}: the industry columns are not in the expected layout "
+            f"({', '.join(INDUSTRY_BLOCK_2010)}); found {', '.join(found) or 'no ' + first}. "
+            "Review which column holds 信息传输、计算机服务和软件业 before building"
+        )
 
 
 def read_city_csv(census_dir: Path) -> pd.DataFrame:
