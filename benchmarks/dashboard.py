@@ -5,8 +5,10 @@
 2. With Chromium available: cold start (server launch -> Rankings page with table and every
    chart drawn; fresh and returning browser profile) and the time from a weight-slider change
    to the new ranking shown. Targets: <= 4 s and <= 1 s.
+3. With Chromium: navigation in a warm browser to every page (YRD 27 and all cities) until
+   its content is drawn, against a bare two-line Streamlit page. Targets: <= 2 s and <= 3 s.
 
-Run: ``python benchmarks/dashboard.py [--runs 5] [--no-browser] [--only reruns|cold|slider]``.
+Run: ``python benchmarks/dashboard.py [--runs 5] [--no-browser] [--only reruns|cold|slider|nav]``.
 """
 
 from __future__ import annotations
@@ -211,11 +213,85 @@ def slider(runs: int) -> None:
             proc.wait(timeout=20)
 
 
+def _shown(page, url: str) -> float:
+    """Navigate and time until the page's script has finished and every chart is drawn."""
+    from tests.local_server import CHARTS_DRAWN_JS
+
+    t0 = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector("h1", state="visible", timeout=60_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=120_000
+    )
+    page.wait_for_function(CHARTS_DRAWN_JS, timeout=120_000, polling=20)
+    return time.perf_counter() - t0
+
+
+def navigation(runs: int) -> None:
+    """Warm server, warm browser: time from navigating to a page (a link opened in the same
+    tab) until its content is shown (title, script finished, every chart drawn), for every page
+    and both the YRD 27 and all cities. Interleaved with the same navigation to a bare
+    two-line Streamlit page on its own server, so both see the same load. Targets (issue 11):
+    <= 2 s (YRD 27) and <= 3 s (all cities)."""
+    if not shutil.which("chromium"):
+        print(json.dumps({"benchmark": "navigation", "skipped": "chromium not installed"}))
+        return
+    from playwright.sync_api import sync_playwright
+
+    from tests.local_server import launch_server, open_chromium, wait_healthy
+
+    baseline_dir = Path(tempfile.mkdtemp())
+    (baseline_dir / "dashboard.py").write_text(BASELINE_APP)
+    shutil.copytree(ROOT / ".streamlit", baseline_dir / ".streamlit")
+    with sync_playwright() as p:
+        profile = tempfile.mkdtemp()
+        ctx = open_chromium(p, profile)
+        page = ctx.new_page()
+        proc, url = launch_server()
+        base_proc, base_url = launch_server(app_dir=baseline_dir)
+        try:
+            wait_healthy(proc, url)
+            wait_healthy(base_proc, base_url)
+            for group, target in (("yrd27", 2.0), ("all", 3.0)):
+                for name in PAGES:
+                    link = f"{url}/{name}?group={group}"
+                    _shown(page, link)  # warm-up: caches and the browser's code
+                    _shown(page, f"{base_url}/")
+                    times, base = [], []
+                    for _ in range(runs):
+                        times.append(_shown(page, link))
+                        base.append(_shown(page, f"{base_url}/"))
+                    med, bmed = statistics.median(times), statistics.median(base)
+                    print(
+                        json.dumps(
+                            {
+                                "benchmark": "navigation_to_content",
+                                "page": name,
+                                "group": group,
+                                "runs": runs,
+                                "median_s": round(med, 3),
+                                "max_s": round(max(times), 3),
+                                "baseline_median_s": round(bmed, 3),
+                                "ratio": round(med / bmed, 2),
+                                "target_s": target,
+                                "meets_target": med <= target,
+                            }
+                        )
+                    )
+        finally:
+            ctx.close()
+            shutil.rmtree(profile, ignore_errors=True)
+            for process in (proc, base_proc):
+                process.terminate()
+                process.wait(timeout=20)
+    shutil.rmtree(baseline_dir, ignore_errors=True)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--no-browser", action="store_true")
-    parser.add_argument("--only", choices=("reruns", "cold", "slider"), help="one part only")
+    parser.add_argument("--only", choices=("reruns", "cold", "slider", "nav"), help="one part only")
     ns = parser.parse_args()
     os.environ.setdefault("STREAMLIT_BROWSER_GATHER_USAGE_STATS", "false")
     if ns.only in (None, "reruns"):
@@ -224,3 +300,5 @@ if __name__ == "__main__":
         cold_start(ns.runs)
     if not ns.no_browser and ns.only in (None, "slider"):
         slider(ns.runs)
+    if not ns.no_browser and ns.only in (None, "nav"):
+        navigation(ns.runs)
