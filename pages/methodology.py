@@ -18,7 +18,9 @@ result = loaders.result(ctx.build)
 # 2. The framework
 st.subheader(t("framework_tree", lang))
 tree = views.framework_table(result, fw, lang)
-left, right = st.columns([1, 1])
+# The sunburst beside a short table, the full definitions below at the page's width (side by
+# side, the definitions were cut off at 1,280 px).
+left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(
         figures.sunburst(tree, labels="label", weight="effective"),
@@ -28,8 +30,28 @@ with left:
     )
     st.caption(t("sunburst_note", lang))
 with right:
-    # Framework text may come from a user's upload: shown in a table, never as Markdown/HTML.
-    st.dataframe(views.definitions_table(fw, lang), hide_index=True, width="stretch", height=520)
+    # the upper levels with their effective weights (the indicators are in the table below)
+    weights = views.weights_table(result, fw, lang)
+    upper = weights.loc[weights[t("level", lang)] > 1]
+    st.dataframe(
+        views.shown(upper), hide_index=True, width="stretch", height=views.table_height(len(upper))
+    )
+# Framework text may come from a user's upload: shown in a table, never as Markdown/HTML.
+definitions = views.definitions_table(fw, lang)
+st.dataframe(
+    definitions,
+    hide_index=True,
+    width="stretch",
+    height=views.table_height(len(definitions)),
+    column_config={
+        t("code", lang): st.column_config.TextColumn(width="small"),
+        t("indicator", lang): st.column_config.TextColumn(width="medium"),
+        t("parent", lang): st.column_config.TextColumn(width="small"),
+        t("direction", lang): st.column_config.TextColumn(width="small"),
+        t("unit", lang): st.column_config.TextColumn(width="small"),
+        t("definition", lang): st.column_config.TextColumn(width="large"),
+    },
+)
 
 # 3. Method and formulas (our own text, rendered as Markdown)
 st.subheader(t("method_text", lang))
@@ -47,14 +69,19 @@ st.plotly_chart(
     key="corr",
     config={"displayModeBar": False},
 )
-a_col, p_col = st.columns(2)
+a_col, p_col = st.columns([3, 2])
 with a_col:
     st.markdown(f"**{t('cronbach', lang)}**")
-    st.dataframe(views.alpha_table(audit["alpha"], fw, lang), hide_index=True, width="stretch")
+    st.dataframe(
+        views.shown(views.alpha_table(audit["alpha"], fw, lang)), hide_index=True, width="stretch"
+    )
 with p_col:
     st.markdown(f"**{t('pca', lang)}**")
-    st.dataframe(views.pca_table(audit["pca"], lang), hide_index=True, width="stretch")
+    st.dataframe(views.shown(views.pca_table(audit["pca"], lang)), hide_index=True, width="stretch")
 st.caption(t("audit_note", lang))
+# Weak statistics in plain words: what a low alpha means for reading that dimension.
+for note in views.alpha_warnings(audit["alpha"], fw, lang):
+    st.warning(note, icon=":material/warning:")
 
 # 5. Data coverage
 st.subheader(t("coverage", lang))
