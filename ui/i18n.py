@@ -349,6 +349,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "其中 {n} 条说明暂无中文译文，显示校验程序的英文原文（引号内为文件中的原样内容）。",
         "{n} of the explanations are shown as the checker wrote them.",
     ),
+    "map_partial": (
+        "{n} 个单位没有内置边界，未在地图上绘出。",
+        "{n} units have no bundled boundary and are not drawn on the map.",
+    ),
     "alpha_reading": ("解读", "Reading"),
     "alpha_weak": ("弱（< 0.5）", "weak (< 0.5)"),
     "alpha_questionable": ("存疑（0.5–0.7）", "questionable (0.5–0.7)"),
