@@ -39,7 +39,7 @@ st.plotly_chart(
     figures.radar(
         {names.get(a, a): indexed.loc[a, dims] for a in chosen},
         axis_labels=[fw.name(d, lang) for d in dims],
-        radial_title=t("score", lang),
+        radial_title=t("radial_score", lang),
     ),
     width="stretch",
     key="radar",
@@ -53,8 +53,8 @@ table = views.compare_table(result, fw, chosen, year, names, lang)
 cities = [names.get(a, a) for a in chosen]
 fixed = [t("indicator", lang), t("unit", lang)]
 columns = {
-    t("indicator", lang): st.column_config.TextColumn(width="medium", pinned=True),
-    t("unit", lang): st.column_config.TextColumn(width="small"),
+    t("indicator", lang): st.column_config.TextColumn(width=250, pinned=True),
+    t("unit", lang): st.column_config.TextColumn(width=120),
 }
 values_tab, delta_tab = st.tabs([t("values_tab", lang), t("delta_tab", lang, city=cities[0])])
 height = views.table_height(len(table))  # every indicator shows: no scrolling box

@@ -36,22 +36,10 @@ with right:
     st.dataframe(
         views.shown(upper), hide_index=True, width="stretch", height=views.table_height(len(upper))
     )
-# Framework text may come from a user's upload: shown in a table, never as Markdown/HTML.
-definitions = views.definitions_table(fw, lang)
-st.dataframe(
-    definitions,
-    hide_index=True,
-    width="stretch",
-    height=views.table_height(len(definitions)),
-    column_config={
-        t("code", lang): st.column_config.TextColumn(width="small"),
-        t("indicator", lang): st.column_config.TextColumn(width="medium"),
-        t("parent", lang): st.column_config.TextColumn(width="small"),
-        t("direction", lang): st.column_config.TextColumn(width="small"),
-        t("unit", lang): st.column_config.TextColumn(width="small"),
-        t("definition", lang): st.column_config.TextColumn(width="large"),
-    },
-)
+# The definitions at the page's width, as a static table that wraps its text (in a scrolling
+# grid beside the sunburst they were cut off at 1,280 px). st.table reads Markdown in cells, and
+# framework text may come from a user's upload: every cell is escaped (views.escaped).
+st.table(views.escaped(views.definitions_table(fw, lang)), hide_index=True)
 
 # 3. Method and formulas (our own text, rendered as Markdown)
 st.subheader(t("method_text", lang))
@@ -77,7 +65,10 @@ with a_col:
     )
 with p_col:
     st.markdown(f"**{t('pca', lang)}**")
-    st.dataframe(views.shown(views.pca_table(audit["pca"], lang)), hide_index=True, width="stretch")
+    pca = views.pca_table(audit["pca"], lang)
+    st.dataframe(
+        views.shown(pca), hide_index=True, width="stretch", height=views.table_height(len(pca))
+    )
 st.caption(t("audit_note", lang))
 # Weak statistics in plain words: what a low alpha means for reading that dimension.
 for note in views.alpha_warnings(audit["alpha"], fw, lang):
@@ -85,7 +76,6 @@ for note in views.alpha_warnings(audit["alpha"], fw, lang):
 
 # 5. Data coverage
 st.subheader(t("coverage", lang))
-st.dataframe(
-    views.coverage_table(result, fw, lang, ctx.dataset.notes), hide_index=True, width="stretch"
-)
+# a static table: the reasons wrap instead of being cut off at the grid's edge
+st.table(views.escaped(views.coverage_table(result, fw, lang, ctx.dataset.notes)), hide_index=True)
 st.caption(t("coverage_note", lang))

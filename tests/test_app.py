@@ -227,7 +227,7 @@ def test_missing_values_show_their_reason():
     ict = profile.loc[profile["indicator"].str.contains("信息")].iloc[0]
     assert pd.isna(ict["raw"]) and "2010" in ict["note"]
     at = run("methodology", params={"group": "all"})
-    coverage = next(d.value for d in at.dataframe if "缺失原因" in d.value.columns)
+    coverage = next(d.value for d in at.table if "缺失原因" in d.value.columns)  # a static table
     assert coverage["缺失原因"].str.contains("三沙").any()
 
 

@@ -229,6 +229,8 @@ def rendered_text(at: AppTest) -> list[tuple[str, str]]:
                     frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
                     # field names are not shown; names and categories in the cells are
                     found += [(w, t) for w, t in _frame_strings(frame, kind) if "[" in w]
+            elif kind == "table":
+                found += _frame_strings(node.value, "dataframe")
             elif kind == "dataframe":
                 frame = node.value
                 config = json.loads(proto.columns) if proto.columns else {}

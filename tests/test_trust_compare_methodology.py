@@ -200,7 +200,8 @@ def test_every_compare_axis_has_a_title():
     assert bars["layout"]["xaxis"]["title"]["text"] == "得分"
     assert bars["layout"]["yaxis"]["title"]["text"] == "指标"
     radar = plotly(at, "radar")
-    assert radar["layout"]["polar"]["radialaxis"]["title"]["text"] == "得分"
+    (title,) = [a for a in radar["layout"]["annotations"] if a.get("name") == "radial_title"]
+    assert title["text"] == "半径：得分"
 
 
 def test_compare_tables_show_every_indicator_without_scrolling(monkeypatch):
@@ -282,20 +283,21 @@ def test_sunburst_labels_are_readable():
     assert len(trace["ids"]) == 1 + 5 + 12 + 19  # the whole tree is still there
 
 
-def test_definitions_table_spans_the_page_and_shows_every_row(monkeypatch):
-    drawn = []
-    original = st.dataframe
+def test_coverage_reasons_are_not_cut_off():
+    at = run("methodology", {"group": "all"})
+    top = [n.value for n in at.main.children.values() if getattr(n, "type", "") == "table"]
+    coverage = next(t for t in top if "缺失原因" in t.columns)  # static: the reasons wrap
+    assert coverage["缺失原因"].str.contains("三沙").any() and len(coverage) == 19
 
-    def spy(data, *args, **kwargs):
-        drawn.append((data, kwargs.get("height")))
-        return original(data, *args, **kwargs)
 
-    monkeypatch.setattr(st, "dataframe", spy)
+def test_definitions_table_spans_the_page_and_shows_every_row():
+    """Beside the sunburst, in a scrolling grid, the definitions were cut off at 1,280 px: now a
+    static table at the page's width (it wraps and shows every row), escaped for Markdown."""
     at = run("methodology")
-    definitions = [(d, h) for d, h in drawn if "定义" in getattr(d, "data", d).columns]
-    assert len(definitions) == 1
-    data, height = definitions[0]
-    assert height >= 35 * (len(data) + 1)
-    # not squeezed into a column beside the sunburst: a direct child of the main area
-    top = [n for n in at.main.children.values() if getattr(n, "type", "") == "dataframe"]
-    assert any("定义" in n.value.columns for n in top)
+    top = [n.value for n in at.main.children.values() if getattr(n, "type", "") == "table"]
+    definitions = [t for t in top if "定义" in t.columns]
+    assert len(definitions) == 1, "the definitions are not a full-width table"
+    table = definitions[0]
+    assert len(table) == 19 and "定义" in table.columns
+    assert "edu\\_years" in set(table["代码"])  # escaped: st.table renders Markdown
+    assert not [n for n in at.main if getattr(n, "type", "") == "dataframe" and "定义" in n.value]

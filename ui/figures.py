@@ -87,7 +87,6 @@ def radar(
                 gridcolor="#ddd",
                 angle=54,
                 tickfont=dict(size=9),
-                title=dict(text=plain(radial_title), font=dict(size=10)) if radial_title else None,
             ),
             angularaxis=dict(gridcolor="#ddd", direction="clockwise"),
         ),
@@ -95,6 +94,18 @@ def radar(
     )
     fig = _layout(fig, height=440)
     fig.update_layout(margin=dict(l=90, r=90, t=30, b=30))  # room for long axis labels
+    if radial_title:  # the radial axis's title, in a corner: along the axis it hid the ticks
+        fig.add_annotation(
+            text=plain(radial_title),
+            name="radial_title",
+            x=0,
+            y=1,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            showarrow=False,
+            font=dict(size=11, color="#555"),
+        )
     return fig
 
 
@@ -271,9 +282,9 @@ def sunburst(table: pd.DataFrame, *, labels: str, weight: str, depth: int = 3) -
     return _layout(fig, height=560)
 
 
-def _wrap(text: str, width: int = 8) -> str:
-    """Break a long label into lines of about ``width`` characters (Chinese has no spaces to
-    break at; English breaks at spaces)."""
+def _wrap(text: str, width: int = 6) -> str:
+    """Break a long label into lines of at most about ``width`` characters, evenly (Chinese has
+    no spaces to break at: 人才发展可持续性 -> 人才发展 / 可持续性; English breaks at spaces)."""
     if len(text) <= width:
         return text
     if " " in text:
@@ -285,7 +296,8 @@ def _wrap(text: str, width: int = 8) -> str:
             else:
                 line = f"{line} {word}".strip()
         return "<br>".join([*lines, line])
-    return "<br>".join(text[i : i + width] for i in range(0, len(text), width))
+    step = -(-len(text) // -(-len(text) // width))  # ceil(len / number of lines)
+    return "<br>".join(text[i : i + step] for i in range(0, len(text), step))
 
 
 def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:

@@ -256,8 +256,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weaknesses": ("短板指标", "Weaknesses"),
     "strengths_weaknesses": ("优势与短板", "Strengths and weaknesses"),
     "sunburst_note": (
-        "扇区大小为各指标的有效权重。",
-        "Sector size is each component's effective weight.",
+        "扇区大小为各指标的有效权重。点击一个扇区可展开到其下的指标，点击中心返回。",
+        "Sector size is each component's effective weight. Click a sector to open it down to its "
+        "indicators; click the centre to go back.",
     ),
     "uncertainty": ("不确定性分析", "Uncertainty analysis"),
     "uncertainty_note": (
@@ -353,6 +354,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} 个单位没有内置边界，未在地图上绘出。",
         "{n} units have no bundled boundary and are not drawn on the map.",
     ),
+    "radial_score": ("半径：得分", "Radius: score"),
     "alpha_reading": ("解读", "Reading"),
     "alpha_weak": ("弱（< 0.5）", "weak (< 0.5)"),
     "alpha_questionable": ("存疑（0.5–0.7）", "questionable (0.5–0.7)"),

@@ -471,6 +471,19 @@ def shown(frame: pd.DataFrame):
     return frame.style.format(formats, na_rep=MISSING)
 
 
+def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell and header escaped for Markdown (``ui.safe.md``), for
+    ``st.table``, which renders Markdown in cells: user text then shows literally."""
+    from ui.safe import md
+
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object:
+            out[column] = out[column].map(lambda v: v if pd.isna(v) else md(v))
+    out.columns = [md(c) for c in out.columns]
+    return out
+
+
 def missing_notes(
     result,
     framework: Framework,
