@@ -52,9 +52,12 @@ table = views.compare_table(result, fw, chosen, year, names, lang)
 # Values and differences in two tabs: all 13 columns of six cities do not fit 1,280 px.
 cities = [names.get(a, a) for a in chosen]
 fixed = [t("indicator", lang), t("unit", lang)]
+# fixed widths that add up to less than the table's width at 1,280 px with the sidebar open
+# (818 px): 210 + 85 + 6 × 85 = 805
 columns = {
-    t("indicator", lang): st.column_config.TextColumn(width=250, pinned=True),
-    t("unit", lang): st.column_config.TextColumn(width=120),
+    t("indicator", lang): st.column_config.TextColumn(width=210),
+    t("unit", lang): st.column_config.TextColumn(width=85),
+    **{c: st.column_config.Column(width=85) for c in table.columns[2:]},
 }
 values_tab, delta_tab = st.tabs([t("values_tab", lang), t("delta_tab", lang, city=cities[0])])
 height = views.table_height(len(table))  # every indicator shows: no scrolling box

@@ -114,7 +114,7 @@ if st.button(
 if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
     st.success(t("upload_active", lang))
     for message in ctx.dataset.messages:  # what validation noted but did not refuse
-        st.info(md(message), icon=":material/info:")
+        st.info(md(problem_view.translate(message, lang)[0]), icon=":material/info:")
     if st.button(t("back_to_bundled", lang)):
         del st.session_state["uploaded_dataset"]
         st.rerun()

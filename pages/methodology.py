@@ -32,9 +32,18 @@ with left:
 with right:
     # the upper levels with their effective weights (the indicators are in the table below)
     weights = views.weights_table(result, fw, lang)
-    upper = weights.loc[weights[t("level", lang)] > 1]
+    upper = weights.loc[weights[t("level", lang)] > 1].drop(columns=[t("level", lang)])
     st.dataframe(
-        views.shown(upper), hide_index=True, width="stretch", height=views.table_height(len(upper))
+        views.shown(upper),
+        hide_index=True,
+        width="stretch",
+        height=views.table_height(len(upper)),
+        # 150 + 2 × 80 px: fits the column beside the sunburst at 1,280 px (318 px)
+        column_config={
+            t("component", lang): st.column_config.TextColumn(width=150),
+            t("weight_in_parent", lang): st.column_config.Column(width=80),
+            t("effective_weight", lang): st.column_config.Column(width=80),
+        },
     )
 # The definitions at the page's width, as a static table that wraps its text (in a scrolling
 # grid beside the sunburst they were cut off at 1,280 px). st.table reads Markdown in cells, and

@@ -143,7 +143,10 @@ def test_upload_problems_are_in_the_page_language():
         (b"adcode,year,a1,a2,b1\n", "文件只有表头，没有数据行"),
         (b"year,a1,a2,b1\n2020,1,2,3\n", "缺少必需的列 'adcode'（单位代码）"),
         (b"adcode,year,a1,a2\nu1,2020,1,2\n", "指标体系中的指标 'b1' 不是数据中的列"),
-        (b"adcode,year,a1,a2,b1\nu1,2020,12%,2,3\n", "应为数字，实际为 '12%'：请去掉百分号"),
+        (
+            b"adcode,year,a1,a2,b1\nu1,2020,12%,2,3\n",
+            "应为数字，实际为 '12%'：请去掉百分号（若该列以百分数计，写作 12",
+        ),
         (b"adcode,year,a1,a2,b1\nu1,20x0,1,2,3\n", "年份必须是整数，实际为 '20x0'"),
         (b"adcode,year,a1,a2,b1\n,2020,1,2,3\n", "单位代码为空"),
     ],
@@ -162,6 +165,20 @@ def test_common_engine_messages_have_a_chinese_rendering(data, expected):
     rendered = [problems.translate(p.message, "zh") for p in err.value.problems]
     assert all(ok for _, ok in rendered), [p.message for p in err.value.problems]
     assert any(text.startswith(expected) for text, _ in rendered), rendered
+
+
+def test_units_file_notes_have_a_chinese_rendering():
+    import indicators
+    from ui import problems
+
+    data = pd.DataFrame({"adcode": [f"u{i}" for i in range(8)], "year": 2020, "a1": 1.0})
+    units = pd.DataFrame({"adcode": ["u0", "z1"], "name_zh": ["甲", "乙"], "name_en": ["A", "B"]})
+    _, found = indicators.reconcile_units(units, data, "units.csv")
+    rendered = [problems.translate(p.message, "zh") for p in found]
+    assert rendered and all(ok for _, ok in rendered), [p.message for p in found]
+    text = " ".join(r for r, _ in rendered)
+    assert "数据中有 7 个单位不在城市名单文件中" in text and "等（另有 2 个）" in text
+    assert "城市名单文件中有 1 个单位没有数据" in text
 
 
 def test_an_unknown_engine_message_is_shown_as_written_and_said_so():
@@ -258,6 +275,18 @@ def test_a_weak_alpha_is_explained_in_plain_language():
     assert any("do not move together" in w.value for w in en.warning)
 
 
+def test_a_dimension_without_alpha_says_so():
+    """Regression: a dimension with one indicator (α NaN) crashed the page (KeyError)."""
+    from indicators import Framework
+    from ui import views
+
+    alpha = pd.DataFrame({"code": ["A", "B"], "alpha": [float("nan"), 0.2], "k": [1, 3]})
+    fw = Framework.from_table(pd.read_csv(io.BytesIO(FRAMEWORK)))
+    table = views.alpha_table(alpha, fw, "zh")
+    assert list(table["解读"]) == ["无法计算（少于 2 个指标）", "弱（< 0.5）"]
+    assert len(views.alpha_warnings(alpha, fw, "en")) == 1
+
+
 def test_alpha_levels_follow_the_documented_thresholds():
     from ui import views
 
@@ -301,3 +330,50 @@ def test_definitions_table_spans_the_page_and_shows_every_row():
     assert len(table) == 19 and "定义" in table.columns
     assert "edu\\_years" in set(table["代码"])  # escaped: st.table renders Markdown
     assert not [n for n in at.main if getattr(n, "type", "") == "dataframe" and "定义" in n.value]
+
+
+# ----------------------------------------------------------------- widths in a real browser
+def test_compare_and_methodology_tables_fit_1280_px():
+    """No table of the Compare or Methodology page scrolls sideways at 1,280 px (sidebar
+    open), in either language: measured on the grids' scroll containers in Chromium."""
+    from tests.local_server import CHROMIUM, launch_server, open_chromium, wait_healthy
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    import shutil
+    import tempfile
+
+    proc, url = launch_server()
+    profile = tempfile.mkdtemp(prefix="chromium-profile-")
+    try:
+        wait_healthy(proc, url)
+        with sync_api.sync_playwright() as p:
+            context = open_chromium(p, profile, viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            overflowing = {}
+            for path in (
+                f"/compare?cities={SIX}&group=all",
+                f"/compare?cities={SIX}&group=all&lang=en",
+                "/methodology",
+                "/methodology?lang=en",
+            ):
+                page.goto(url + path)
+                page.wait_for_selector('[data-testid="stDataFrame"] .dvn-scroller', timeout=90_000)
+                page.wait_for_selector(
+                    '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000
+                )
+                widths = page.evaluate(
+                    """() => [...document.querySelectorAll(
+                        '[data-testid="stDataFrame"] .dvn-scroller, [data-testid="stTable"]')]
+                        .filter(e => e.offsetParent !== null)
+                        .map(e => [e.scrollWidth, e.clientWidth])"""
+                )
+                assert widths, path
+                overflowing[path] = [w for w in widths if w[0] > w[1] + 1]
+            context.close()
+        assert not any(overflowing.values()), overflowing
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
+        shutil.rmtree(profile, ignore_errors=True)

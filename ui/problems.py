@@ -26,8 +26,7 @@ import pandas as pd
 PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(pattern + r"\Z", re.S), zh)
     for pattern, zh in (
-        (r"expected a number, got (.+?): remove the % sign \(write (.+?) \)", "应为数字，实际为 {0}：请去掉百分号（写作 {1}）"),
-        (r"expected a number, got (.+?): remove the % sign \((.+)\)", "应为数字，实际为 {0}：请去掉百分号（{1}）"),
+        (r"expected a number, got (.+?): remove the % sign \(write (.+?) if the column is in percent, or the share as a fraction\)", "应为数字，实际为 {0}：请去掉百分号（若该列以百分数计，写作 {1}；否则写成小数形式的比例）"),
         (r"expected a number, got (.+?) \(decimal comma\? use a point: 1\.5\)", "应为数字，实际为 {0}（是否用了小数逗号？请用小数点，如 1.5）"),
         (r"expected a number, got the boolean (.+)", "应为数字，实际为布尔值 {0}"),
         (r"expected a number, got the date/time (.+)", "应为数字，实际为日期/时间 {0}"),
@@ -61,6 +60,10 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"group membership must be 0 or 1, got (.+)", "分组成员标记必须是 0 或 1，实际为 {0}"),
         (r"direction must be \+1 or -1, got (.+)", "方向必须是 +1 或 -1，实际为 {0}"),
         (r"code is empty", "代码为空"),
+        (r"the units file lists none of the data's (\d+) units \(the data have (.+?); the units file (.+)\): is it the right file\?", "城市名单文件不含数据中 {0} 个单位中的任何一个（数据中有 {1}；名单文件中有 {2}）：是否选错了文件？"),
+        (r"(\d+) unit\(s\) of the data are not in the units file and are named by their id: (.+)", "数据中有 {0} 个单位不在城市名单文件中，以其代码命名：{1}"),
+        (r"(\d+) unit\(s\) of the units file have no data and are left out: (.+)", "城市名单文件中有 {0} 个单位没有数据，已略去：{1}"),
+        (r"columns that are not framework indicators are carried along but not used: (.+)", "不属于指标体系的列会保留但不参与计算：{0}"),
         # the dashboard's own refusals (ui.loaders.dataset_from_upload)
         (r"reading and checking the files took longer than (\S+) s and was stopped; use the command line \((.+)\) for very large files", "读取和校验文件超过 {0} 秒，已停止；很大的文件请使用命令行（{1}）"),
         (r"the files need more memory than an upload may use", "这些文件所需内存超过了上传允许的上限"),
@@ -70,6 +73,9 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )  # fmt: skip
 
 
+_MORE = re.compile(r" and (\d+) more\Z")  # the end of a list the engine shortened
+
+
 def translate(message: str, lang: str) -> tuple[str, bool]:
     """``(text, translated)``: the message in ``lang``; English is the engine's own text."""
     if lang == "en":
@@ -77,7 +83,9 @@ def translate(message: str, lang: str) -> tuple[str, bool]:
     for pattern, zh in PATTERNS:
         match = pattern.match(message)
         if match:
-            return zh.format(*match.groups()), True
+            return zh.format(
+                *(_MORE.sub(r" 等（另有 \1 个）", g or "") for g in match.groups())
+            ), True
     return message, False
 
 

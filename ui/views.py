@@ -367,15 +367,15 @@ def alpha_table(alpha: pd.DataFrame, framework: Framework, lang: str) -> pd.Data
     """Cronbach's α per dimension with its plain-language reading (:func:`alpha_level`)."""
     from ui.i18n import t
 
-    levels = alpha["alpha"].map(alpha_level)
+    levels = [alpha_level(a) for a in alpha["alpha"]]  # a list: a Series would turn None to NaN
     return pd.DataFrame(
         {
             t("component", lang): alpha["code"].map(lambda c: framework.name(c, lang)),
             "α": alpha["alpha"].round(3),
             t("n_indicators", lang): alpha["k"],
-            t("alpha_reading", lang): levels.map(
-                lambda v: t(f"alpha_{v}", lang) if v else t("alpha_none", lang)
-            ),
+            t("alpha_reading", lang): [
+                t(f"alpha_{v}", lang) if v else t("alpha_none", lang) for v in levels
+            ],
         }
     )
 
@@ -516,7 +516,12 @@ def missing_notes(
             if len(missing) == len(raw)
             else sep.join(names.get(a, a) for a in missing[:8]) + ("…" if len(missing) > 8 else "")
         )
-        lines.append(f"{framework.name(code, lang)} ({who}): {'; '.join(reasons)}")
+        name = framework.name(code, lang)
+        lines.append(
+            f"{name}（{who}）：{'；'.join(reasons)}"
+            if lang == "zh"
+            else f"{name} ({who}): {'; '.join(reasons)}"
+        )
     return lines
 
 
