@@ -181,6 +181,15 @@ def test_units_file_notes_have_a_chinese_rendering():
     assert "城市名单文件中有 1 个单位没有数据" in text
 
 
+def test_the_dashboards_own_refusals_are_in_chinese():
+    from ui import problems
+
+    text, ok = problems.translate(
+        "the files could not be read (the reading process stopped (exit code -9))", "zh"
+    )
+    assert ok and text == "无法读取这些文件（读取进程意外退出（退出码 -9））"
+
+
 def test_an_unknown_engine_message_is_shown_as_written_and_said_so():
     from ui import problems
 

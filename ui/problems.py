@@ -66,6 +66,7 @@ PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"columns that are not framework indicators are carried along but not used: (.+)", "不属于指标体系的列会保留但不参与计算：{0}"),
         # the dashboard's own refusals (ui.loaders.dataset_from_upload)
         (r"reading and checking the files took longer than (\S+) s and was stopped; use the command line \((.+)\) for very large files", "读取和校验文件超过 {0} 秒，已停止；很大的文件请使用命令行（{1}）"),
+        (r"the reading process stopped \(exit code (-?\d+|None)\)", "读取进程意外退出（退出码 {0}）"),
         (r"the files need more memory than an upload may use", "这些文件所需内存超过了上传允许的上限"),
         (r"the files could not be read \((.+)\)", "无法读取这些文件（{0}）"),
         (r"([\d,]+) units in ([\d,]+) rows: the dashboard computes up to ([\d,]+) units \(([\d,]+) rows\) interactively; use the command line for larger panels \((.+)\)", "{0} 个单位、{1} 行：仪表板最多交互计算 {2} 个单位（{3} 行）；更大的数据请使用命令行（{4}）"),
@@ -83,9 +84,10 @@ def translate(message: str, lang: str) -> tuple[str, bool]:
     for pattern, zh in PATTERNS:
         match = pattern.match(message)
         if match:
-            return zh.format(
-                *(_MORE.sub(r" 等（另有 \1 个）", g or "") for g in match.groups())
-            ), True
+            parts = [_MORE.sub(r" 等（另有 \1 个）", g or "") for g in match.groups()]
+            # a part may be a message of its own (the reading process's reason, say)
+            parts = [translate(p, lang)[0] for p in parts]
+            return zh.format(*parts), True
     return message, False
 
 
