@@ -12,7 +12,6 @@ ctx = context.current()
 lang, fw, year, units = ctx.lang, ctx.dataset.framework, ctx.year, ctx.dataset.units
 root = fw.root
 names = views.names_map(units, lang)
-other_names = views.names_map(units, "zh" if lang == "en" else "en")
 
 # 1. Title and city choice
 st.title(t("page_city", lang))
@@ -26,8 +25,8 @@ n = int(scores[root].notna().sum())
 intervals, no_intervals = loaders.rank_intervals(result)
 
 # 3. Headline
-both = f"{names.get(adcode, adcode)} · {other_names.get(adcode, adcode)}"
-st.header(md(both), anchor=False)
+# the name in the page's language only (the other language's name is in the other interface)
+st.header(md(names.get(adcode, adcode)), anchor=False)
 c1, c2, c3 = st.columns(3)
 c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
 c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
@@ -86,13 +85,18 @@ for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness"
         st.markdown(f"**{t(title, lang)}**")
         part = views.strengths_table(sw, profile, kind)
         st.dataframe(
-            part, hide_index=True, width="stretch", column_config=views.profile_columns(lang)
+            views.shown(part),
+            hide_index=True,
+            width="stretch",
+            column_config=views.profile_columns(lang),
         )
 
 with st.expander(t("all_indicators", lang)):
     st.dataframe(
-        profile.drop(columns=["code", "parent", "direction"]).round(
-            {"raw": 2, "score": 1, "group_median_raw": 2}
+        views.shown(
+            profile.drop(columns=["code", "parent", "direction"]).round(
+                {"raw": 2, "score": 1, "group_median_raw": 2}
+            )
         ),
         hide_index=True,
         width="stretch",
@@ -104,7 +108,7 @@ years = sorted(int(y) for y in result.scores["year"].unique())
 if len(years) > 1:
     st.subheader(t("change_title", lang, a=years[0], b=years[-1]))
     change = views.change_table(result, fw, adcode, years[0], years[-1], lang)
-    st.dataframe(change, hide_index=True, width="stretch")
+    st.dataframe(views.shown(change), hide_index=True, width="stretch")
     absent = views.absent_indicators(result, fw, years[0], lang)
     st.caption(t("change_note", lang, year=years[0], absent=absent or "—"))
 

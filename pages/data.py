@@ -4,6 +4,7 @@ upload of the user's own data and framework (validated; used for this session on
 import streamlit as st
 
 from ui import context, loaders, views
+from ui import problems as problem_view
 from ui.i18n import t
 from ui.safe import md
 
@@ -17,15 +18,41 @@ st.caption(f"{t('data_source', lang)}: {md(ctx.dataset.label(lang))}")
 
 # 2. Tables
 result = loaders.result(ctx.build)
+
+
+def code_table(frame) -> None:
+    """A table whose columns are framework codes: headers are names in the page language, the
+    code (and unit) in each header's help; a missing value shows as "—"."""
+    labels = views.column_labels(fw, frame.columns, lang)
+    st.dataframe(
+        views.shown(views.with_names(frame, names, lang)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            column: st.column_config.Column(label, help=help_)
+            for column, (label, help_) in labels.items()
+        },
+    )
+
+
 raw_tab, computed_tab = st.tabs([t("raw_table", lang), t("computed_table", lang)])
 with raw_tab:
-    st.dataframe(views.with_names(result.raw, names, lang), hide_index=True, width="stretch")
+    code_table(result.raw)
     st.caption(t("raw_note", lang))
+    in_year = result.raw["year"] == year
+    notes = views.missing_notes(
+        result, fw, result.raw.loc[in_year, "adcode"], year, names, lang, ctx.dataset.notes
+    )
+    if notes:  # why a cell shows "—" (for the year chosen in the sidebar)
+        st.caption(
+            t("missing_year_note", lang, year=year) + " " + t("list_sep", lang).join(map(md, notes))
+        )
 with computed_tab:
-    st.dataframe(views.with_names(result.scores, names, lang), hide_index=True, width="stretch")
+    code_table(result.scores)
     st.caption(t("computed_note", lang))
 
 # 3. Downloads (same numbers as on screen: written from the same Result)
+FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}
 st.subheader(t("download", lang))
 cols = st.columns(3)
 for column, fmt, mime in (
@@ -35,7 +62,7 @@ for column, fmt, mime in (
 ):
     payload = loaders.export_bytes(result, fmt)
     column.download_button(
-        f"{t('download', lang)} {fmt.upper()}",
+        f"{t('download', lang)} {FORMAT_NAMES[fmt]}",
         payload,
         file_name=f"talent_vitality_{ctx.selections['group']}.{fmt}",
         mime=mime,
@@ -67,14 +94,27 @@ if st.button(
     line.empty()
     if problems is not None:
         st.error(t("upload_problems", lang, n=len(problems)))
-        st.dataframe(problems, hide_index=True, width="stretch")
+        shown_problems, untranslated = problem_view.localised(problems, lang)
+        st.dataframe(
+            views.shown(shown_problems),
+            hide_index=True,
+            width="stretch",
+            column_config={
+                "file": st.column_config.TextColumn(t("problem_file", lang)),
+                "row": st.column_config.NumberColumn(t("problem_row", lang), format="%d"),
+                "column": st.column_config.TextColumn(t("problem_column", lang)),
+                "problem": st.column_config.TextColumn(t("problem_text", lang), width="large"),
+            },
+        )
+        if untranslated:  # engine messages without a Chinese rendering stay as written
+            st.caption(t("problems_untranslated", lang, n=untranslated))
     else:
         st.session_state["uploaded_dataset"] = dataset
         st.rerun()
 if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
     st.success(t("upload_active", lang))
     for message in ctx.dataset.messages:  # what validation noted but did not refuse
-        st.info(md(message), icon=":material/info:")
+        st.info(md(problem_view.translate(message, lang)[0]), icon=":material/info:")
     if st.button(t("back_to_bundled", lang)):
         del st.session_state["uploaded_dataset"]
         st.rerun()

@@ -18,7 +18,9 @@ result = loaders.result(ctx.build)
 # 2. The framework
 st.subheader(t("framework_tree", lang))
 tree = views.framework_table(result, fw, lang)
-left, right = st.columns([1, 1])
+# The sunburst beside a short table, the full definitions below at the page's width (side by
+# side, the definitions were cut off at 1,280 px).
+left, right = st.columns([3, 2])
 with left:
     st.plotly_chart(
         figures.sunburst(tree, labels="label", weight="effective"),
@@ -28,8 +30,25 @@ with left:
     )
     st.caption(t("sunburst_note", lang))
 with right:
-    # Framework text may come from a user's upload: shown in a table, never as Markdown/HTML.
-    st.dataframe(views.definitions_table(fw, lang), hide_index=True, width="stretch", height=520)
+    # the upper levels with their effective weights (the indicators are in the table below)
+    weights = views.weights_table(result, fw, lang)
+    upper = weights.loc[weights[t("level", lang)] > 1].drop(columns=[t("level", lang)])
+    st.dataframe(
+        views.shown(upper),
+        hide_index=True,
+        width="stretch",
+        height=views.table_height(len(upper)),
+        # 150 + 2 × 80 px: fits the column beside the sunburst at 1,280 px (318 px)
+        column_config={
+            t("component", lang): st.column_config.TextColumn(width=150),
+            t("weight_in_parent", lang): st.column_config.Column(width=80),
+            t("effective_weight", lang): st.column_config.Column(width=80),
+        },
+    )
+# The definitions at the page's width, as a static table that wraps its text (in a scrolling
+# grid beside the sunburst they were cut off at 1,280 px). st.table reads Markdown in cells, and
+# framework text may come from a user's upload: every cell is escaped (views.escaped).
+st.table(views.escaped(views.definitions_table(fw, lang)), hide_index=True)
 
 # 3. Method and formulas (our own text, rendered as Markdown)
 st.subheader(t("method_text", lang))
@@ -47,18 +66,25 @@ st.plotly_chart(
     key="corr",
     config={"displayModeBar": False},
 )
-a_col, p_col = st.columns(2)
+a_col, p_col = st.columns([3, 2])
 with a_col:
     st.markdown(f"**{t('cronbach', lang)}**")
-    st.dataframe(views.alpha_table(audit["alpha"], fw, lang), hide_index=True, width="stretch")
+    st.dataframe(
+        views.shown(views.alpha_table(audit["alpha"], fw, lang)), hide_index=True, width="stretch"
+    )
 with p_col:
     st.markdown(f"**{t('pca', lang)}**")
-    st.dataframe(views.pca_table(audit["pca"], lang), hide_index=True, width="stretch")
+    pca = views.pca_table(audit["pca"], lang)
+    st.dataframe(
+        views.shown(pca), hide_index=True, width="stretch", height=views.table_height(len(pca))
+    )
 st.caption(t("audit_note", lang))
+# Weak statistics in plain words: what a low alpha means for reading that dimension.
+for note in views.alpha_warnings(audit["alpha"], fw, lang):
+    st.warning(note, icon=":material/warning:")
 
 # 5. Data coverage
 st.subheader(t("coverage", lang))
-st.dataframe(
-    views.coverage_table(result, fw, lang, ctx.dataset.notes), hide_index=True, width="stretch"
-)
+# a static table: the reasons wrap instead of being cut off at the grid's edge
+st.table(views.escaped(views.coverage_table(result, fw, lang, ctx.dataset.notes)), hide_index=True)
 st.caption(t("coverage_note", lang))

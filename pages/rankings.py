@@ -101,6 +101,9 @@ with right:
             selection_mode=vega_charts.PICK,
         )
         open_city(vega_charts.picked(clicked))
+        unmapped = loaders.without_boundary(ctx.dataset, ctx.members)
+        if unmapped:  # e.g. an upload with some ids that are not bundled adcodes
+            st.caption(t("map_partial", lang, n=unmapped))
     else:
         st.info(t("no_geo", lang))
     st.subheader(t("distribution", lang))

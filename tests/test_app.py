@@ -125,10 +125,13 @@ def test_bad_link_falls_back_with_notice():
     assert "year=1999" in warnings and "zzz" in warnings
 
 
-def test_city_profile_shows_name_in_both_languages():
+def test_city_profile_shows_name_in_the_page_language():
     at = run("city", params={"city": "310000"})
     headers = " ".join(h.value for h in at.header)
-    assert "上海市" in headers and "Shanghai" in headers
+    assert "上海市" in headers and "Shanghai" not in headers  # issue 10: zh is Chinese only
+    assert "Shanghai" in " ".join(
+        h.value for h in run("city", {"city": "310000", "lang": "en"}).header
+    )
     assert chart(at, "radar")["data"][1]["name"] == "组内中位数"
     assert at.query_params["city"] == "310000"
 
@@ -226,7 +229,7 @@ def test_missing_values_show_their_reason():
     ict = profile.loc[profile["indicator"].str.contains("信息")].iloc[0]
     assert pd.notna(ict["raw"])  # the 2010 table has ICT on its own (2002 classification)
     at = run("methodology", params={"group": "all"})
-    coverage = next(d.value for d in at.dataframe if "缺失原因" in d.value.columns)
+    coverage = next(d.value for d in at.table if "缺失原因" in d.value.columns)  # a static table
     assert coverage["缺失原因"].str.contains("三沙").any()
 
 
@@ -267,7 +270,10 @@ def test_city_what_if_runs_with_group_imputation():
 def test_a_build_that_cannot_run_is_refused_with_its_reason():
     """Regression: /?norm=zscore&agg=geometric showed a ValidationError traceback on every
     page. Now no page renders; the reason and two one-click fixes are shown."""
-    for lang, words in (("zh", "Z 分数约有一半为负值"), ("en", "half of all z-scores are negative")):
+    for lang, words in (
+        ("zh", "Z 分数约有一半为负值"),
+        ("en", "half of all z-scores are negative"),
+    ):
         at = run(params={"norm": "zscore", "agg": "geometric", "lang": lang})
         assert any(words in m.value for m in at.markdown), [m.value for m in at.markdown]
         assert at.error and not at.dataframe

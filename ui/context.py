@@ -218,6 +218,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             [],
             multi=True,
             max_selections=400,
+            placeholder=t("choose_placeholder", lang),
         )
     if len(options.years) > 1:
         _bound(
@@ -358,17 +359,34 @@ def choose_many(
     widget = f"_w_{key}_{lang}"  # labels depend on the language: see ``_bound``
     if st.session_state.get(widget) != value:
         st.session_state[widget] = value
+    if st.session_state.pop(_TOO_MANY, None) == key:
+        where.warning(t("too_many_choices", lang, n=max_selections), icon=":material/info:")
+    # The limit is ours, not the widget's ``max_selections``: Streamlit's own message at the
+    # limit is English only; a choice past it is undone with a notice in the page's language.
     where.multiselect(
         label,
         choices,
         key=widget,
         format_func=format_func,
-        max_selections=max_selections,
-        on_change=_copy,
-        args=(widget, key),
+        placeholder=t("choose_placeholder", lang),
+        on_change=_copy_at_most,
+        args=(widget, key, max_selections),
     )
     st.query_params[key] = ",".join(value)
     return value
+
+
+_TOO_MANY = "_too_many_choices"
+
+
+def _copy_at_most(source: str, target: str, limit: int) -> None:
+    """Multiselect callback: keep at most ``limit`` choices (the first ones) and say so."""
+    value = list(st.session_state[source])
+    if len(value) > limit:
+        value = value[:limit]
+        st.session_state[source] = value
+        st.session_state[_TOO_MANY] = target
+    st.session_state[target] = value
 
 
 def _copy(source: str, target: str) -> None:

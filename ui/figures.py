@@ -43,7 +43,11 @@ def score_range(values: pd.Series, high: float = 100) -> list[float]:
     return [float(v.min() - pad), float(v.max() + pad)]
 
 
-PALETTE = ["#c0392b", "#2980b9", "#27ae60", "#8e44ad", "#f39c12", "#16a085"]
+#: Colours of the cities on a chart, in order: the Okabe–Ito colour-blind-safe qualitative
+#: palette (Okabe & Ito 2008, "Color Universal Design"), without its yellow (too pale on white)
+#: and black (kept for text): six hues that stay distinct under the common colour-vision
+#: deficiencies, so up to six cities (the Compare page's limit) never share a look-alike colour.
+PALETTE = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"]
 
 
 def radar(
@@ -52,6 +56,7 @@ def radar(
     axis_labels: list[str],
     reference: str | None = None,
     range_max: float = 100,
+    radial_title: str | None = None,
 ) -> go.Figure:
     """Radar of several profiles on the same axes; ``reference`` (e.g. the group median) is
     drawn as a grey dotted line, the others in distinct colours, the first one filled."""
@@ -89,6 +94,18 @@ def radar(
     )
     fig = _layout(fig, height=440)
     fig.update_layout(margin=dict(l=90, r=90, t=30, b=30))  # room for long axis labels
+    if radial_title:  # the radial axis's title, in a corner: along the axis it hid the ticks
+        fig.add_annotation(
+            text=plain(radial_title),
+            name="radial_title",
+            x=0,
+            y=1,
+            xref="paper",
+            yref="paper",
+            xanchor="left",
+            showarrow=False,
+            font=dict(size=11, color="#555"),
+        )
     return fig
 
 
@@ -236,20 +253,51 @@ def rank_intervals(
     return _layout(fig, height=max(300, 22 * len(data) + 80))
 
 
-def sunburst(table: pd.DataFrame, *, labels: str, weight: str) -> go.Figure:
-    """The framework tree as a sunburst sized by effective weight."""
+#: Smallest label size on the sunburst: a sector too small for its label at this size shows
+#: none (the hover and the table beside it still name it) instead of an unreadable speck.
+SUNBURST_MIN_FONT = 12
+
+
+def sunburst(table: pd.DataFrame, *, labels: str, weight: str, depth: int = 3) -> go.Figure:
+    """The framework tree as a sunburst sized by effective weight.
+
+    Three rings at a time (index, dimensions, secondary indicators; a click on a sector opens
+    its branch, down to the indicators): with all four rings the 19 outer sectors are too thin
+    for any label. Labels are horizontal, wrapped at about eight characters, never below
+    :data:`SUNBURST_MIN_FONT` px."""
     fig = go.Figure(
         go.Sunburst(
             ids=table["code"],
             parents=table["parent"].fillna(""),
-            labels=table[labels].map(plain),
+            labels=table[labels].map(lambda s: _wrap(plain(s))),
             values=table[weight],
             branchvalues="total",
+            maxdepth=depth,
             hovertemplate="%{label}<br>%{value:.1%}<extra></extra>",
-            insidetextorientation="radial",
+            insidetextorientation="horizontal",
+            textfont=dict(size=14),
         )
     )
+    fig.update_layout(uniformtext=dict(minsize=SUNBURST_MIN_FONT, mode="hide"))
     return _layout(fig, height=560)
+
+
+def _wrap(text: str, width: int = 6) -> str:
+    """Break a long label into lines of at most about ``width`` characters, evenly (Chinese has
+    no spaces to break at: 人才发展可持续性 -> 人才发展 / 可持续性; English breaks at spaces)."""
+    if len(text) <= width:
+        return text
+    if " " in text:
+        lines, line = [], ""
+        for word in text.split(" "):
+            if line and len(line) + 1 + len(word) > 2 * width:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        return "<br>".join([*lines, line])
+    step = -(-len(text) // -(-len(text) // width))  # ceil(len / number of lines)
+    return "<br>".join(text[i : i + step] for i in range(0, len(text), step))
 
 
 def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
@@ -275,7 +323,9 @@ def heatmap(matrix: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     )
 
 
-def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str = "") -> go.Figure:
+def bar_compare(
+    frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str = "", y_title: str = ""
+) -> go.Figure:
     """Grouped horizontal bars: one group per indicator (``x``, read top to bottom), one bar
     per unit (``color``) showing ``y``; unit colours match the radar's."""
     fig = go.Figure()
@@ -295,5 +345,5 @@ def bar_compare(frame: pd.DataFrame, *, x: str, y: str, color: str, x_title: str
         barmode="group", bargap=0.25, legend=dict(orientation="h", y=1.0, yanchor="bottom")
     )
     fig.update_xaxes(title=plain(x_title), gridcolor="#eee", range=score_range(frame[y]))
-    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_yaxes(autorange="reversed", automargin=True, title=plain(y_title) or None)
     return _layout(fig, height=80 + n_groups * (8 * n_units + 14))

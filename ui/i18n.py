@@ -143,9 +143,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "already_first": ("该城市已排名第一。", "This city already ranks first."),
     "audit": ("统计检验", "Statistical audit"),
     "audit_note": (
-        "基于当前比较范围与年份的标准化指标值。α ≥ 0.7 通常视为维度内部一致；主成分方差占比显示指标间的共同信息量。",
+        "基于当前比较范围与年份的标准化指标值。α ≥ 0.7 通常视为维度内部一致，0.5–0.7 为存疑，低于 0.5 为弱"
+        "（Nunnally 1978；OECD/JRC 2008）；主成分方差占比显示指标间的共同信息量。",
         "On normalised indicator values of the current group and year. α ≥ 0.7 is the usual threshold for a "
-        "consistent dimension; the PCA variance shares show how much the indicators have in common.",
+        "consistent dimension, 0.5–0.7 is questionable, below 0.5 weak (Nunnally 1978; OECD/JRC 2008); the PCA "
+        "variance shares show how much the indicators have in common.",
     ),
     "back_to_bundled": ("恢复使用内置数据", "Back to the bundled data"),
     "bad_weights_link": (
@@ -164,7 +166,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "change": ("变化", "Change"),
     "change_note": (
-        "两个年份采用合并（pooled）标准化，得分可直接比较。{year} 年缺失的指标：{absent}；这些维度在该年由其余指标计算。",
+        "两个年份采用合并标准化（两年数据共用同一上下界），得分可直接比较。{year} 年缺失的指标：{absent}；这些维度在该年由其余指标计算。",
         "Both years are normalised on pooled bounds, so scores are comparable. Indicators absent in {year}: "
         "{absent}; their dimensions use the remaining indicators in that year.",
     ),
@@ -191,16 +193,17 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Compute (re-runs the index per indicator; takes a few seconds)",
     ),
     "computed_note": (
-        "指标列为标准化值（0–100），汇总列为得分，rank 为指数排名。",
-        "Indicator columns are normalised values (0–100), aggregate columns are scores, rank is the index rank.",
+        "指标列为标准化值（0–100），汇总列为得分，“排名”为指数排名；把鼠标移到列名上可看到其代码与单位。",
+        "Indicator columns are normalised values (0–100), aggregate columns are scores, Rank is the index rank; "
+        "hover over a column name for its code and unit.",
     ),
     "computed_table": ("计算结果", "Computed scores"),
     "computing": ("计算中…", "Computing…"),
     "correlations_title": ("指标相关系数（Pearson）", "Indicator correlations (Pearson)"),
     "coverage": ("数据覆盖", "Data coverage"),
     "coverage_note": (
-        "各年份为缺失值个数 / 城市数（当前比较范围）。指标来源与计算方法见 data/SOURCES.md。",
-        "Per year: missing values / cities in the current group. Sources and formulas are in data/SOURCES.md.",
+        "各年份为缺失值个数 / 城市数（当前比较范围）。指标来源与计算方法见 `data/SOURCES.md`。",
+        "Per year: missing values / cities in the current group. Sources and formulas are in `data/SOURCES.md`.",
     ),
     "cumulative": ("累计", "Cumulative"),
     "current": ("当前值", "Current"),
@@ -253,8 +256,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "weaknesses": ("短板指标", "Weaknesses"),
     "strengths_weaknesses": ("优势与短板", "Strengths and weaknesses"),
     "sunburst_note": (
-        "扇区大小为各指标的有效权重。",
-        "Sector size is each component's effective weight.",
+        "扇区大小为各指标的有效权重。点击一个扇区可展开到其下的指标，点击中心返回。",
+        "Sector size is each component's effective weight. Click a sector to open it down to its "
+        "indicators; click the centre to go back.",
     ),
     "uncertainty": ("不确定性分析", "Uncertainty analysis"),
     "uncertainty_note": (
@@ -270,17 +274,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_data": ("数据文件（CSV / Excel / Parquet）", "Data file (CSV / Excel / Parquet)"),
     "upload_framework": ("指标体系文件（CSV / Excel）", "Framework file (CSV / Excel)"),
     "upload_help": (
-        "数据为宽表：adcode、year（可选）及每个指标一列；指标体系文件列为 code, parent, level, name_zh, name_en, "
-        "direction, weight…（与 data/framework.csv 相同）。城市名单文件可选。",
-        "Data is a wide table: adcode, year (optional) and one column per indicator; the framework has the columns "
-        "code, parent, level, name_zh, name_en, direction, weight… (as data/framework.csv). A units file is optional.",
+        "数据为宽表：`adcode`、`year`（可选）及每个指标一列；指标体系文件的列为 `code`、`parent`、`level`、"
+        "`name_zh`、`name_en`、`direction`、`weight`…（与 `data/framework.csv` 相同）。城市名单文件可选。",
+        "Data is a wide table: `adcode`, `year` (optional) and one column per indicator; the framework has the "
+        "columns `code`, `parent`, `level`, `name_zh`, `name_en`, `direction`, `weight`… (as `data/framework.csv`). "
+        "A units file is optional.",
     ),
     "upload_problems": (
         "发现 {n} 个问题，数据未被使用：",
         "{n} problems found; the data was not used:",
     ),
     "upload_title": ("上传自己的数据", "Bring your own data"),
-    "checking_upload": ("正在读取并校验文件……已用 {seconds} 秒", "Reading and checking the files… {seconds} s"),
+    "checking_upload": (
+        "正在读取并校验文件……已用 {seconds} 秒",
+        "Reading and checking the files… {seconds} s",
+    ),
     "upload_units": ("城市名单（可选）", "Units file (optional)"),
     "use_upload": ("校验并使用", "Validate and use"),
     "variance_share": (
@@ -311,6 +319,61 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",
+    ),
+    # --- trust-lang
+    "adcode_col": ("行政区划代码", "Adcode"),
+    "code_help": ("代码：{code}", "Code: {code}"),
+    "code_unit_help": ("代码：{code}；单位：{unit}", "Code: {code}; unit: {unit}"),
+    "values_tab": ("数值", "Values"),
+    "delta_tab": ("与{city}的差值", "Difference to {city}"),
+    "list_sep": ("；", "; "),
+    "missing_dash_note": (
+        "“—”表示缺失值，原因：",
+        "“—” marks a missing value. Why:",
+    ),
+    "missing_year_note": (
+        "“—”表示缺失值。{year} 年缺失的原因：",
+        "“—” marks a missing value. Why values are missing in {year}:",
+    ),
+    "no_reason_recorded": ("数据中没有该值（未记录原因）", "not in the data (no reason recorded)"),
+    "all_shown": ("全部", "all"),
+    "too_many_choices": (
+        "最多可选 {n} 个城市，已保留前 {n} 个。请先移除一个城市再添加。",
+        "At most {n} cities; the first {n} are kept. Remove one before adding another.",
+    ),
+    "choose_placeholder": ("请选择", "Choose"),
+    "problem_file": ("文件", "File"),
+    "problem_row": ("行", "Row"),
+    "problem_column": ("列", "Column"),
+    "problem_text": ("问题", "Problem"),
+    "problems_untranslated": (
+        "其中 {n} 条说明暂无中文译文，显示校验程序的英文原文（引号内为文件中的原样内容）。",
+        "{n} of the explanations are shown as the checker wrote them.",
+    ),
+    "map_partial": (
+        "{n} 个单位没有内置边界，未在地图上绘出。",
+        "{n} units have no bundled boundary and are not drawn on the map.",
+    ),
+    "radial_score": ("半径：得分", "Radius: score"),
+    "alpha_reading": ("解读", "Reading"),
+    "alpha_weak": ("弱（< 0.5）", "weak (< 0.5)"),
+    "alpha_questionable": ("存疑（0.5–0.7）", "questionable (0.5–0.7)"),
+    "alpha_consistent": ("一致（≥ 0.7）", "consistent (≥ 0.7)"),
+    "alpha_none": ("无法计算（少于 2 个指标）", "not defined (fewer than 2 indicators)"),
+    "alpha_note_weak": (
+        "**{name}**的 Cronbach's α 仅为 {alpha}（低于 0.5，弱）：它的 {k} 个指标并不同向变化，"
+        "维度得分混合了彼此无关的几个方面。一个城市在该维度得分相近，可能出于完全不同的原因；"
+        "请逐个查看该维度的指标，不要只看维度得分。",
+        "**{name}** has a Cronbach's alpha of only {alpha} (below 0.5, weak): its {k} indicators do "
+        "not move together, so the dimension score mixes unrelated aspects. Two cities with similar "
+        "scores on it may be alike for quite different reasons; read its indicators one by one "
+        "rather than the dimension score alone.",
+    ),
+    "alpha_note_questionable": (
+        "**{name}**的 Cronbach's α 为 {alpha}（0.5–0.7，存疑）：它的 {k} 个指标只是松散地同向变化；"
+        "解读该维度得分时请同时参考其各项指标。",
+        "**{name}** has a Cronbach's alpha of {alpha} (0.5–0.7, questionable): its {k} indicators move "
+        "together only loosely; read the dimension score together with its indicators.",
     ),
 }
 

@@ -422,9 +422,37 @@ def dataset_from_upload(
         units,
         f"上传：{label}",
         f"Upload: {label}",
+        geo_url=bundled_geo_for(data["adcode"]),
         messages=tuple(value["notes"]),
     )
     return dataset, None
+
+
+def bundled_geo_for(adcodes) -> str | None:
+    """The bundled boundaries' URL when some of ``adcodes`` have a bundled boundary (an upload
+    of Chinese cities by adcode draws its map), else None. Units without one are not drawn;
+    the Rankings page says how many (``map_partial``)."""
+    try:
+        bundled = bundled_dataset()
+        if bundled.geo_url is None:
+            return None
+        stat = STATIC_GEO.stat()
+        features = _geo_features(_file_digest(str(STATIC_GEO), stat.st_mtime_ns, stat.st_size))
+    except (OSError, ValueError, KeyError):
+        return None
+    return bundled.geo_url if any(str(a) in features for a in set(adcodes)) else None
+
+
+def without_boundary(dataset: Dataset, members: tuple[str, ...]) -> int:
+    """How many of ``members`` have no boundary in the dataset's map (0 without a map)."""
+    if dataset.geo_url is None:
+        return 0
+    try:
+        stat = STATIC_GEO.stat()
+        features = _geo_features(_file_digest(str(STATIC_GEO), stat.st_mtime_ns, stat.st_size))
+    except (OSError, ValueError, KeyError):
+        return 0
+    return sum(a not in features for a in members)
 
 
 def _problem_table(source: str, message: str | None = None, problems=()) -> pd.DataFrame:

@@ -101,7 +101,7 @@ def indicator_profile(
                 "code": code,
                 "parent": framework.parent(code),
                 "indicator": framework.name(code, lang),
-                "unit": framework.unit(code),
+                "unit": framework.unit(code, lang),
                 "raw": _num(r),
                 "score": _num(s),
                 "rank": _num(k),
@@ -218,7 +218,7 @@ def what_if_table(wit: pd.DataFrame, framework: Framework, lang: str) -> pd.Data
     out = pd.DataFrame(
         {
             t("indicator", lang): wit["code"].map(lambda c: framework.name(c, lang)),
-            t("unit", lang): wit["code"].map(framework.unit),
+            t("unit", lang): wit["code"].map(lambda c: framework.unit(c, lang)),
             t("current", lang): wit["current"],
             t("required", lang): wit["required"],
             t("change", lang): wit["change"],
@@ -247,7 +247,7 @@ def compare_table(
             continue
         row = {
             t("indicator", lang): framework.name(code, lang),
-            t("unit", lang): framework.unit(code),
+            t("unit", lang): framework.unit(code, lang),
         }
         for a in chosen:
             row[names.get(a, a)] = raw.at[a, code]
@@ -331,7 +331,7 @@ def definitions_table(framework: Framework, lang: str) -> pd.DataFrame:
                 t("indicator", lang): framework.name(code, lang),
                 t("parent", lang): framework.name(framework.parent(code), lang),
                 t("direction", lang): "+" if framework.direction(code) > 0 else "−",
-                t("unit", lang): framework.unit(code),
+                t("unit", lang): framework.unit(code, lang),
                 t("definition", lang): framework.definition(code, lang),
             }
         )
@@ -345,16 +345,59 @@ def labelled_matrix(matrix: pd.DataFrame, framework: Framework, lang: str) -> pd
     return out
 
 
+#: Cronbach's alpha below which a dimension is read as weak / questionable. 0.7 is Nunnally's
+#: (1978) usual threshold for an internally consistent scale, also used by the OECD/JRC Handbook
+#: on Constructing Composite Indicators (2008); below 0.5 is "unacceptable" in the common rule of
+#: thumb (George & Mallery 2003). See docs/METHODS.md, "Reading the statistical audit".
+ALPHA_WEAK = 0.5
+ALPHA_QUESTIONABLE = 0.7
+
+
+def alpha_level(alpha: float) -> str | None:
+    """ "weak" (α < 0.5), "questionable" (0.5 ≤ α < 0.7), "consistent", or None (no α: a
+    dimension with fewer than two indicators, or no variance)."""
+    if alpha is None or pd.isna(alpha):
+        return None
+    if alpha < ALPHA_WEAK:
+        return "weak"
+    return "questionable" if alpha < ALPHA_QUESTIONABLE else "consistent"
+
+
 def alpha_table(alpha: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    """Cronbach's α per dimension with its plain-language reading (:func:`alpha_level`)."""
     from ui.i18n import t
 
+    levels = [alpha_level(a) for a in alpha["alpha"]]  # a list: a Series would turn None to NaN
     return pd.DataFrame(
         {
             t("component", lang): alpha["code"].map(lambda c: framework.name(c, lang)),
             "α": alpha["alpha"].round(3),
             t("n_indicators", lang): alpha["k"],
+            t("alpha_reading", lang): [
+                t(f"alpha_{v}", lang) if v else t("alpha_none", lang) for v in levels
+            ],
         }
     )
+
+
+def alpha_warnings(alpha: pd.DataFrame, framework: Framework, lang: str) -> list[str]:
+    """One plain-language note per weak or questionable dimension (weakest first)."""
+    from ui.i18n import t
+
+    notes = []
+    for row in alpha.sort_values("alpha").itertuples(index=False):
+        level = alpha_level(row.alpha)
+        if level in ("weak", "questionable"):
+            notes.append(
+                t(
+                    f"alpha_note_{level}",
+                    lang,
+                    name=framework.name(row.code, lang),
+                    alpha=f"{row.alpha:.3f}",
+                    k=int(row.k),
+                )
+            )
+    return notes
 
 
 def pca_table(pca: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -392,6 +435,115 @@ def coverage_table(
         row[t("missing_reason", lang)] = "; ".join(dict.fromkeys(r for r in reasons if r))
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+MISSING = "—"
+ROW_PX = 35  # st.dataframe's row height (and its header's), in pixels
+
+
+def table_height(rows: int) -> int:
+    """Height at which ``st.dataframe`` shows ``rows`` rows and the header without a scroll bar."""
+    return ROW_PX * (rows + 1) + 3
+
+
+def _decimals(values: pd.Series, most: int = 4) -> int:
+    """Fewest decimals (≤ ``most``) that show every value of a column as it is."""
+    v = pd.to_numeric(values, errors="coerce").dropna().to_numpy(dtype=float)
+    for d in range(most + 1):
+        if (abs(v.round(d) - v) < 1e-9).all():
+            return d
+    return most
+
+
+def shown(frame: pd.DataFrame):
+    """The table as Streamlit should draw it: a missing number as "—" (Streamlit writes
+    "None"), numbers with thousands separators and the decimals the column needs. A pandas
+    Styler: the cells keep their numbers, so columns still sort as numbers."""
+    formats = {}
+    for column in frame.columns:
+        if pd.api.types.is_float_dtype(frame[column]):
+            d = _decimals(frame[column])
+            formats[column] = lambda v, d=d: MISSING if pd.isna(v) else f"{v:,.{d}f}"
+        elif pd.api.types.is_numeric_dtype(frame[column]) and not pd.api.types.is_bool_dtype(
+            frame[column]
+        ):
+            formats[column] = lambda v: MISSING if pd.isna(v) else f"{v}"
+    return frame.style.format(formats, na_rep=MISSING)
+
+
+def escaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table with every text cell and header escaped for Markdown (``ui.safe.md``), for
+    ``st.table``, which renders Markdown in cells: user text then shows literally."""
+    from ui.safe import md
+
+    out = frame.copy()
+    for column in out.columns:
+        if pd.api.types.is_string_dtype(out[column]) or out[column].dtype == object:
+            out[column] = out[column].map(lambda v: v if pd.isna(v) else md(v))
+    out.columns = [md(c) for c in out.columns]
+    return out
+
+
+def missing_notes(
+    result,
+    framework: Framework,
+    adcodes,
+    year: int,
+    names: dict[str, str],
+    lang: str,
+    notes: pd.DataFrame | None = None,
+) -> list[str]:
+    """Why the missing raw values of ``adcodes`` in ``year`` are missing: one line per
+    indicator ("indicator: reason (cities)"), for the note under a table that shows "—"."""
+    from ui.i18n import t
+
+    raw = result.raw.loc[(result.raw["year"] == year) & result.raw["adcode"].isin(list(adcodes))]
+    lookup = notes_index(notes)
+    sep = "、" if lang == "zh" else ", "
+    lines = []
+    for code in framework.indicators:
+        if code not in raw.columns:
+            continue
+        missing = list(raw.loc[raw[code].isna(), "adcode"])
+        if not missing:
+            continue
+        reasons = dict.fromkeys(
+            missing_reason(lookup, code, year, a, lang) or t("no_reason_recorded", lang)
+            for a in missing
+        )
+        who = (
+            t("all_shown", lang)
+            if len(missing) == len(raw)
+            else sep.join(names.get(a, a) for a in missing[:8]) + ("…" if len(missing) > 8 else "")
+        )
+        name = framework.name(code, lang)
+        lines.append(
+            f"{name}（{who}）：{'；'.join(reasons)}"
+            if lang == "zh"
+            else f"{name} ({who}): {'; '.join(reasons)}"
+        )
+    return lines
+
+
+def column_labels(framework: Framework, columns, lang: str) -> dict[str, tuple[str, str]]:
+    """Column -> (header in ``lang``, help with the internal code and unit) for tables whose
+    columns are framework codes (the Data page): names for people, codes kept in the help."""
+    from ui.i18n import t
+
+    fixed = {"adcode": "adcode_col", "year": "year", "rank": "rank"}
+    out = {}
+    for column in columns:
+        if column in framework.codes:
+            unit = framework.unit(column, lang)
+            help_ = (
+                t("code_unit_help", lang, code=column, unit=unit)
+                if unit
+                else t("code_help", lang, code=column)
+            )
+            out[column] = (framework.name(column, lang), help_)
+        elif column in fixed:
+            out[column] = (t(fixed[column], lang), t("code_help", lang, code=column))
+    return out
 
 
 def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:

@@ -106,7 +106,7 @@ NORMALISE = _table(
     Method("rank", _N["rank"], "排序", "Rank", "rank, 1 = worst, ties min (COINr n_rank)"),
     Method("percentile", _N["percentile"], "百分位", "Percentile rank",
            "percentile rank on 0-100 (COINr n_prank x 100)"),
-    Method("goalposts", _N["goalposts"], "目标值 (goalposts)", "Goalposts",
+    Method("goalposts", _N["goalposts"], "目标值法", "Goalposts",
            "per-indicator goalposts (low, high), clipped, 0-100 (COINr n_goalposts)",
            params=("goalposts",)),
     Method("distance_to_frontier", _N["distance_to_frontier"], "距前沿距离",

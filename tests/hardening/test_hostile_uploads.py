@@ -79,14 +79,15 @@ def test_accepted_uploads_work_on_every_page(case):
 
 
 def test_units_file_listing_none_of_the_data_is_refused_at_validation():
-    at = _upload((DATA, FW, b"adcode,name_zh\nx1,X1\nx2,X2\n"))
+    # English: the engine's own words (ui.problems renders them in Chinese for lang=zh)
+    at = _upload((DATA, FW, b"adcode,name_zh\nx1,X1\nx2,X2\n"), params={"lang": "en"})
     assert "uploaded_dataset" not in at.session_state
     problems = at.dataframe[-1].value
     assert "lists none of the data's 3 units" in problems["problem"].iloc[0]
 
 
 def test_partial_units_file_is_noted_not_refused():
-    at = _upload(WORKS["some_units_unlisted"])
+    at = _upload(WORKS["some_units_unlisted"], params={"lang": "en"})
     notes = " ".join(i.value for i in at.info)
     assert "are not in the units file" in notes and "have no data" in notes
 
@@ -127,7 +128,7 @@ def test_an_upload_over_the_time_limit_is_stopped_and_refused(monkeypatch):
     text = b",".join(b'"x"' for _ in range(60))  # slow to read, within the line limit
     big = b"adcode,year,a1,a2,b1," + b",".join(b"c%d" % i for i in range(60)) + b"\n"
     big += b"".join(b"u%d,2020,1,2,3," % i + text + b"\n" for i in range(39_000))
-    at = _upload((big, FW, None))
+    at = _upload((big, FW, None), params={"lang": "en"})
     assert "uploaded_dataset" not in at.session_state
     assert "took longer than 0 s" in at.dataframe[-1].value["problem"].iloc[0]
 
@@ -137,7 +138,7 @@ def test_a_panel_too_large_for_a_session_points_to_the_command_line():
 
     n = loaders.MAX_SESSION_UNITS + 1
     data = b"adcode,year,a1,a2,b1\n" + b"".join(b"u%d,2020,1,2,3\n" % i for i in range(n))
-    at = _upload((data, FW, None))
+    at = _upload((data, FW, None), params={"lang": "en"})
     assert "uploaded_dataset" not in at.session_state
     message = at.dataframe[-1].value["problem"].iloc[0]
     assert f"{n:,} units" in message and "python -m indicators compute" in message

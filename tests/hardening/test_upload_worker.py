@@ -73,6 +73,10 @@ def test_far_too_many_lines_are_refused_before_parsing():
     (problem,) = value["problems"]
     assert f"the file has {lines + 1:,} lines" in problem.message
     assert "python -m indicators compute" in problem.message
+    from ui.problems import translate
+
+    zh, known = translate(problem.message, "zh")
+    assert known and f"文件有 {lines + 1:,} 行" in zh and "命令行" in zh
 
 
 def test_blank_lines_within_the_slack_are_not_counted_as_rows():
