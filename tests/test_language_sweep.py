@@ -255,20 +255,6 @@ def _allowed_codes() -> set[str]:
     return set(loaders.bundled_dataset().framework.codes) | {"adcode", "year", "rank"}
 
 
-def _bundled_units() -> tuple[bool, tuple[str, ...]]:
-    """Whether data/framework.csv has Chinese units, and its units that exist in English only
-    (longest first, so "m² per person" goes before any shorter unit inside it)."""
-    table = pd.read_csv(ROOT / "data" / "framework.csv", dtype=str)
-    if "unit_zh" in table.columns:
-        return True, ()
-    units = {u for u in table.get("unit", pd.Series(dtype=str)).dropna() if LATIN_WORD.search(u)}
-    return False, tuple(sorted(units, key=len, reverse=True))
-
-
-BUNDLED_HAS_UNIT_ZH, ENGLISH_ONLY_UNITS = _bundled_units()
-UNIT_PLACES = ("dataframe[单位]", "dataframe.help")  # a unit column, a column's help
-
-
 def _code_place(where: str) -> bool:
     """Places that show framework codes as codes: the code column of a table, column help."""
     return where in ("dataframe[代码]", "dataframe[Code]", "dataframe.help")
@@ -284,12 +270,6 @@ def offending(texts: list[tuple[str, str]], lang: str) -> list[tuple[str, str, s
         plain = MATH_SPAN.sub(" ", CODE_SPAN.sub(" ", text))
         plain = REFERENCES.sub(lambda m: ITALIC.sub(" ", m.group(0).replace("**", "")), plain)
         plain = ESCAPE.sub(r"\1", plain)
-        if lang == "zh" and not BUNDLED_HAS_UNIT_ZH and where in UNIT_PLACES:
-            # TODO(ict2010): remove this tolerance (and BUNDLED_HAS_UNIT_ZH, ENGLISH_ONLY_UNITS)
-            # once branch ict2010's unit_zh column is in data/framework.csv; it then no longer
-            # applies, as the condition above is false.
-            for unit in ENGLISH_ONLY_UNITS:
-                plain = re.sub(rf"(?<![\w]){re.escape(unit)}(?![\w])", " ", plain)
         if lang == "zh":
             words = [
                 w
