@@ -280,7 +280,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{n} problems found; the data was not used:",
     ),
     "upload_title": ("上传自己的数据", "Bring your own data"),
-    "checking_upload": ("正在读取并校验文件……已用 {seconds} 秒", "Reading and checking the files… {seconds} s"),
+    "checking_upload": (
+        "正在读取并校验文件……已用 {seconds} 秒",
+        "Reading and checking the files… {seconds} s",
+    ),
     "upload_units": ("城市名单（可选）", "Units file (optional)"),
     "use_upload": ("校验并使用", "Validate and use"),
     "variance_share": (
@@ -311,6 +314,63 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source_note": (
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",
+    ),
+    # --- trust-rankings
+    "group_caption": ("{group} · {n} 个城市", "{group} · {n} cities"),
+    "group_too_small_shown": (
+        "所选比较范围“{group}”只有 {n} 个可排名的城市（至少需要 {least} 个），现显示“{shown}”。",
+        "The chosen peer group “{group}” has {n} rankable cities (at least {least} are needed); "
+        "showing “{shown}” instead.",
+    ),
+    "group_too_small_custom": (
+        "在侧边栏“选择城市”中选择至少 2 个城市即可使用自定义范围。",
+        "Choose at least 2 cities under “Choose cities” in the sidebar to use a custom group.",
+    ),
+    "province_too_small": (
+        "{value} 只有 {n} 个可排名的城市，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
+        "{value} has {n} rankable cities and cannot form a peer group on its own (at least "
+        "{least} are needed); showing {shown} instead.",
+    ),
+    "coverage_column": ("数据覆盖", "Coverage"),
+    "coverage_help": (
+        "有数值的指标数 / 指标总数（该年份）",
+        "Indicators with a value / all indicators (that year)",
+    ),
+    "excluded_notice": (
+        "{n} 个城市因数据不足未参与排名：{items}",
+        "Not ranked for lack of data ({n}): {items}",
+    ),
+    "excluded_item": (
+        "{name}（{coverage} 项指标，缺少{missing}）",
+        "{name} ({coverage} indicators, none for {missing})",
+    ),
+    "excluded_item_share": ("{name}（{coverage} 项指标）", "{name} ({coverage} indicators)"),
+    "excluded_rule": (
+        "参与排名要求至少 {share}% 的指标有数值，且每个维度至少有一项指标（见“方法说明”）。",
+        "A city is ranked when at least {share}% of the indicators have a value and every "
+        "dimension has at least one (see Methodology).",
+    ),
+    "flagged_note": (
+        "数据覆盖后的 ⚠：该城市数据不足（未达到筛选规则），按设置仍参与排名，请谨慎解读。",
+        "⚠ after the coverage: this city has too little data (it fails the screening rule) "
+        "but is ranked as configured; read its rank with care.",
+    ),
+    "wide_note": (
+        "排名区间后的 ⚠：区间异常宽——该城市的名次对方法选择特别敏感（区间宽度是组内的离群值，且跨越至少四分之一的名次）。",
+        "⚠ after a rank range: unusually wide — this city's rank depends strongly on the "
+        "method choices (its interval is an outlier among the group's and spans at least a "
+        "quarter of the ranks).",
+    ),
+    "ranking_click_note": (
+        "点击城市名称（或该行任一单元格）、条形图的条或地图上的城市，即可打开该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
+        "Click a city's name (or any cell of its row), a bar or a city on the map to open that "
+        "city's profile. Rank ranges come from a Monte Carlo uncertainty analysis (weight "
+        "noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
+    ),
+    "map_scale_note": (
+        "同一色标（{low}–{high}）适用于 {years} 年：得分按各年份合并标准化，颜色可跨年比较。",
+        "One colour scale ({low}–{high}) for {years}: scores are normalised over the years "
+        "pooled, so colours compare across years.",
     ),
 }
 
