@@ -225,3 +225,13 @@ def test_custom_group_with_only_sansha_and_one_city_is_too_small():
     warning = main_warnings(at)
     assert "“Custom selection” has 1 rankable cities" in warning
     assert "showing “YRD central 27 cities” instead" in warning
+
+
+def test_a_province_link_always_names_the_province():
+    """The default province follows the city in view, so a link without ``prov`` could open
+    another province: the link names it even when it is the first one offered."""
+    at = run({"group": "province", "prov": "北京市"})
+    assert at.query_params["prov"] in ("河北省", ["河北省"])
+    at = run()
+    at.sidebar.selectbox(key="_w_group_zh").set_value("province").run()
+    assert at.query_params["prov"] in ("河北省", ["河北省"])
