@@ -216,14 +216,16 @@ def test_custom_caption_counts_the_cities():
 def test_unknown_code_in_a_custom_link_is_named_and_the_shown_group_too():
     at = run({"group": "custom", "members": "310000,999999"})
     warning = main_warnings(at)
-    assert "999999" in warning and "长三角中心区 27 城" in warning
+    assert "链接中的城市代码 999999 不在数据中，已忽略。" in warning
+    assert "“自定义”只有 1 个可排名的城市（至少需要 2 个），现显示“长三角中心区 27 城”" in warning
+    assert "默认值 310000" not in warning  # not a "default" of one city that is not shown
     assert "长三角中心区 27 城 · 27 个城市" in at.caption[0].value
 
 
 def test_custom_group_with_only_sansha_and_one_city_is_too_small():
     at = run({"group": "custom", "members": f"460100,{SANSHA}", "lang": "en"})
     warning = main_warnings(at)
-    assert "“Custom selection” has 1 rankable cities" in warning
+    assert "“Custom selection” has too few rankable cities (1; at least 2 are needed)" in warning
     assert "showing “YRD central 27 cities” instead" in warning
 
 

@@ -180,7 +180,11 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
     lang = values["lang"]
     wording = "bad_param" if link else "selection_unavailable"
     messages = []
+    if any(n.key == "members" for n in notices):
+        messages += _members_notices(dataset, options, params, values, lang)
     for n in notices:
+        if n.key == "members":
+            continue
         if n.key == "prov" and loaders.province_of_name(dataset, n.value) is not None:
             # a real province that cannot form a group (a municipality: one unit)
             members = loaders.members_for(dataset, {"group": "province", "prov": n.value})
@@ -204,6 +208,32 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
     if unknown:
         messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
     st.session_state["_link_notices"] = messages
+
+
+def _members_notices(
+    dataset: loaders.Dataset, options: state.Options, params: dict, values: dict, lang: str
+) -> list[str]:
+    """What happened to a custom group from a link: the unknown codes it named, and, when too
+    few cities were left, the group shown instead."""
+    asked = [a.strip() for a in state._first(params.get("members", "")).split(",") if a.strip()]
+    unknown = [a for a in dict.fromkeys(asked) if a not in options.adcodes]
+    out = []
+    if unknown:
+        codes = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        out.append(t("members_unknown", lang, codes=codes[:200]))
+    if state._first(params.get("group", "")) == "custom" and values["group"] != "custom":
+        kept = [a for a in dict.fromkeys(asked) if a in options.adcodes]
+        out.append(
+            t(
+                "group_too_small_shown",
+                lang,
+                group=t("group_custom", lang),
+                n=loaders.ranked_count(dataset, kept),
+                least=loaders.MIN_RANKED,
+                shown=group_name(dataset, values, lang),
+            )
+        )
+    return out
 
 
 def _current_params() -> dict[str, str]:

@@ -319,8 +319,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_caption": ("{group} · {n} 个城市", "{group} · {n} cities"),
     "group_too_small_shown": (
         "所选比较范围“{group}”只有 {n} 个可排名的城市（至少需要 {least} 个），现显示“{shown}”。",
-        "The chosen peer group “{group}” has {n} rankable cities (at least {least} are needed); "
-        "showing “{shown}” instead.",
+        "The chosen peer group “{group}” has too few rankable cities ({n}; at least {least} are "
+        "needed); showing “{shown}” instead.",
     ),
     "group_too_small_custom": (
         "在侧边栏“选择城市”中选择至少 2 个城市即可使用自定义范围。",
@@ -328,8 +328,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "province_too_small": (
         "{value} 只有 {n} 个可排名的城市，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
-        "{value} has {n} rankable cities and cannot form a peer group on its own (at least "
+        "{value} has too few rankable cities to form a peer group on its own ({n}; at least "
         "{least} are needed); showing {shown} instead.",
+    ),
+    "members_unknown": (
+        "链接中的城市代码 {codes} 不在数据中，已忽略。",
+        "The city codes {codes} in the link are not in the data and were ignored.",
     ),
     "coverage_column": ("数据覆盖", "Coverage"),
     "coverage_help": (
