@@ -205,7 +205,14 @@ def _rankable(key: str, _dataset: Dataset) -> dict[int, frozenset[str]]:
     from indicators import steps
 
     config = Config()  # the screening rule is not a sidebar choice: the default applies
-    everyone = Build.create(_dataset.data, _dataset.framework, config)
+    try:
+        everyone = Build.create(_dataset.data, _dataset.framework, config)
+    except indicators.ValidationError:  # the build itself is refused later, with the reasons
+        data = _dataset.data
+        return {
+            int(y): frozenset(data.loc[data["year"] == y, "adcode"].astype(str))
+            for y in data["year"].unique()
+        }
     screening = steps.screen(everyone.panel.X, everyone.tree, config)
     adcodes = everyone.panel.adcode_array.to_numpy(dtype=str)
     years = everyone.panel.years
@@ -227,11 +234,17 @@ def ranked_count(dataset: Dataset, members) -> int:
 
 
 def options_for(dataset: Dataset) -> Options:
-    """Selections the dataset and the engine's declared method settings allow.
+    """Selections the dataset and the engine's declared method settings allow (cached per
+    dataset: every rerun asks).
 
     A province is offered only when it has at least :data:`MIN_RANKED` rankable units in every
     year (so municipalities, one unit each, are not), in the units table's order."""
-    units = dataset.units
+    return _options(dataset.key, dataset)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
+def _options(key: str, _dataset: Dataset) -> Options:
+    units = _dataset.units
     groups = [
         g for g in ("yrd27", "yrd41") if g in units.columns and units[g].astype(int).sum() >= 2
     ]
@@ -243,15 +256,15 @@ def options_for(dataset: Dataset) -> Options:
         provinces = tuple(
             str(p)
             for p, codes in by_province
-            if ranked_count(dataset, codes.astype(str)) >= MIN_RANKED
+            if ranked_count(_dataset, codes.astype(str)) >= MIN_RANKED
         )
         if provinces:
             groups.append("province")
     groups.append("custom")
     return Options(
-        years=tuple(sorted(int(y) for y in dataset.data["year"].unique())),
+        years=tuple(sorted(int(y) for y in _dataset.data["year"].unique())),
         provinces=provinces,
-        adcodes=frozenset(dataset.data["adcode"].astype(str)),
+        adcodes=frozenset(_dataset.data["adcode"].astype(str)),
         groups=tuple(groups),
     )
 
