@@ -84,9 +84,8 @@ def test_all_cities_leaves_sansha_out_and_names_it_with_its_reason():
 def test_excluded_notice_in_english():
     at = run({"group": "all", "lang": "en", "year": "2010"})
     info = " ".join(i.value for i in at.info)
-    assert "Not ranked for lack of data (1): Sansha (9/19 indicators, none for Contribution, " in (
-        info
-    )
+    expected = "Not ranked for lack of data (1): Sansha (9/19 indicators; no data on Contribution "
+    assert expected + "and Growth environment)" in info
     assert (at.dataframe[0].value["coverage"] == "17/19").mean() > 0.9  # 2010: two not surveyed
 
 

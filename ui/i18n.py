@@ -346,7 +346,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     ),
     "excluded_item": (
         "{name}（{coverage} 项指标，缺少{missing}）",
-        "{name} ({coverage} indicators, none for {missing})",
+        "{name} ({coverage} indicators; no data on {missing})",
     ),
     "excluded_item_share": ("{name}（{coverage} 项指标）", "{name} ({coverage} indicators)"),
     "excluded_rule": (

@@ -101,7 +101,10 @@ MARK = "⚠"
 
 
 def _join(names: list[str], lang: str) -> str:
-    return ", ".join(names) if lang == "en" else "、".join(names)
+    """ "A、B" / "A and B", "A, B and C"."""
+    if lang != "en":
+        return "、".join(names)
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def score_span(result, code: str) -> list[float] | None:
