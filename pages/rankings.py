@@ -42,7 +42,7 @@ heads = {
     "coverage": t("coverage_column", lang),
 }
 widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
-widths.update(rank=max(44, widths["rank"]), name=96 if lang == "zh" else 104)
+widths.update(rank=max(44, widths["rank"]), name=96)
 widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
 if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
     heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)

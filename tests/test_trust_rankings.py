@@ -236,3 +236,22 @@ def test_a_province_link_always_names_the_province():
     at = run()
     at.sidebar.selectbox(key="_w_group_zh").set_value("province").run()
     assert at.query_params["prov"] in ("河北省", ["河北省"])
+
+
+# ------------------------------------------------------------------ 3. the table's columns fit
+def test_dimension_headers_drop_the_shared_words_and_widths_fit_the_budget():
+    fw = indicators.load_framework(indicators.default_paths()["framework"])
+    dims = list(fw.children(fw.root))
+    assert views.short_names(fw, dims, "zh") == [
+        "储备量",
+        "流动性",
+        "贡献度",
+        "成长环境",
+        "发展可持续性",
+    ]
+    assert views.short_names(fw, dims, "en") == [fw.name(d, "en") for d in dims]  # no shared word
+    heads = views.short_names(fw, dims, "en")
+    widths = views.fit_widths(heads, 400)
+    assert sum(widths) <= 400 and min(widths) >= 56
+    assert widths[heads.index("Mobility")] < max(widths)  # short headers stay whole, not padded
+    assert views.fit_widths(["储备量", "流动性"], 400) == [60, 60]  # room enough: what they need
