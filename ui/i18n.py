@@ -95,10 +95,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fix_use_minmax": ("改用最小-最大标准化", "Use min–max normalisation"),
     "fix_use_arithmetic": ("改用加权算术平均", "Use the weighted arithmetic mean"),
     "unknown_param": ("已忽略未知的链接参数：{keys}。", "Ignored unknown link parameters: {keys}."),
-    "group_too_small": (
-        "比较范围至少需要 2 个城市，已改用默认范围。",
-        "A peer group needs at least 2 cities; using the default group.",
-    ),
     "missing": ("缺失", "missing"),
     # common words
     "rank": ("排名", "Rank"),
@@ -118,11 +114,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "median_rank": ("中位排名", "Median rank"),
     "p05": ("排名 5%", "Rank p5"),
     "p95": ("排名 95%", "Rank p95"),
-    "ranking_table_note": (
-        "点击表格的一行、条形图的条或地图上的城市，查看该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
-        "Click a table row, a bar or a city on the map to open that city's profile. Rank intervals come from a Monte Carlo uncertainty analysis "
-        "(weight noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
-    ),
     "bar_chart": ("指数得分", "Index scores"),
     "map": ("地图", "Map"),
     "no_geo": ("当前数据没有边界文件，无法绘制地图。", "No boundaries for this data, so no map."),
