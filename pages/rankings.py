@@ -1,5 +1,6 @@
 """Rankings: the index within the peer group — table with rank intervals, bar chart, map,
-distribution; a click on a row opens that city's profile."""
+distribution; a click on a city's name (or any cell of its row), a bar or a map shape opens
+that city's profile."""
 
 import streamlit as st
 
@@ -14,8 +15,7 @@ root = fw.root
 # 1. Title
 st.title(t("page_rankings", lang))
 st.caption(
-    f"{t('peer_group', lang)}: {t('group_' + ctx.selections['group'], lang)} · {len(ctx.members)} "
-    f"{t('cities_unit', lang)} · {t('year', lang)}: {year} · "
+    f"{t('peer_group', lang)}: {context.group_caption(ctx)} · {t('year', lang)}: {year} · "
     f"{method_label('normalise', ctx.config.normalise, lang)} · "
     f"{method_label('weights', ctx.config.weights, lang)} · "
     f"{method_label('aggregate', ctx.config.aggregate, lang)}"
@@ -25,51 +25,90 @@ st.caption(
 result = loaders.result(ctx.build)
 intervals, no_intervals = loaders.rank_intervals(result)
 table = views.ranking_table(result, fw, ctx.dataset.units, year, lang, intervals)
-if table[root].isna().all():
+excluded = views.excluded_units(result, fw, ctx.dataset.units, year, lang)
+if table.empty or table[root].isna().all():
     st.warning(t("no_scores_year", lang))
     st.stop()
 
-# 3. Ranking table (click a row to open the city)
+# 3. Ranking table (a click on a city's name, or any cell of its row, opens the city).
+# Widths are set so that all the columns fit the main area at 1,280 px with the sidebar open
+# (views.TABLE_WIDTH); headers that would not fit are shortened, their full text is in help.
 dims = list(fw.children(root))
+heads = {
+    "rank": t("rank", lang),
+    "name": t("city", lang),
+    root: fw.name(root, lang),
+    "interval": t("rank_range", lang),
+    "coverage": t("coverage_column", lang),
+}
+widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
+widths.update(rank=max(44, widths["rank"]), name=96)
+widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
+if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
+    heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)
+widths["interval"] = max(widths["interval"], 80)  # "146–318 ⚠"
+short = views.short_names(fw, dims, lang)
+budget = views.TABLE_WIDTH - sum(widths.values())
+widths.update(zip(dims, views.fit_widths(short, budget), strict=True))
 column_config = {
-    "adcode": None,
-    "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width="small"),
-    "name": st.column_config.TextColumn(t("city", lang), width="medium", pinned=True),
+    "rank": st.column_config.NumberColumn(heads["rank"], format="%d", width=widths["rank"]),
+    "name": st.column_config.TextColumn(heads["name"], width=widths["name"]),
     root: st.column_config.ProgressColumn(
-        fw.name(root, lang), min_value=0, max_value=100, format="%.1f"
+        heads[root],
+        min_value=0,
+        max_value=100,
+        format="%.1f",
+        width=widths[root],
+        help=fw.name(root, lang),
     ),
     "interval": st.column_config.TextColumn(
-        t("rank_range", lang), width="small", help=t("rank_interval", lang)
+        heads["interval"], width=widths["interval"], help=t("rank_interval", lang)
     ),
-    "median_rank": None,
-    "p05": None,
-    "p95": None,
+    "coverage": st.column_config.TextColumn(
+        heads["coverage"], width=widths["coverage"], help=t("coverage_help", lang)
+    ),
 }
-for dim in dims:
-    column_config[dim] = st.column_config.NumberColumn(fw.name(dim, lang), format="%.1f")
+for dim, head in zip(dims, short, strict=True):
+    column_config[dim] = st.column_config.NumberColumn(
+        head, format="%.1f", width=widths[dim], help=fw.name(dim, lang)
+    )
 event = st.dataframe(
     table,
     hide_index=True,
     column_config=column_config,
+    column_order=[c for c in column_config if c in table.columns],
     on_select="rerun",
-    selection_mode="single-row",
+    selection_mode="single-cell",
     key="ranking_table",
-    height=min(38 * len(table) + 40, 740),
+    height=min(35 * len(table) + 38, 740),
 )
-st.caption(t("ranking_table_note", lang))
+notes = [t("ranking_click_note", lang)]
+if "wide" in table and table["wide"].any():
+    notes.append(t("wide_note", lang))
+if table["flagged"].any():
+    notes.append(t("flagged_note", lang))
+for note in notes:
+    st.caption(note)
+if len(excluded):  # left out of the ranking: named with the reason, never dropped silently
+    st.info(
+        views.excluded_text(excluded, lang)
+        + "  \n"
+        + t("excluded_rule", lang, share=f"{ctx.config.screen_min_share * 100:g}"),
+        icon=":material/filter_alt_off:",
+    )
 if no_intervals:  # the analysis cannot run for this build: say why, never drop it silently
     st.info(t("no_intervals", lang, reason=no_intervals), icon=":material/info:")
 
 
 def open_city(adcode: str | None) -> None:
-    """A click on a row, a bar or the map opens that city's profile."""
+    """A click on a table cell, a bar or the map opens that city's profile."""
     if adcode is not None and adcode in set(table["adcode"]):
         st.session_state["city"] = adcode
         st.switch_page("pages/city.py")
 
 
-if event and event.selection.rows:
-    open_city(table.iloc[event.selection.rows[0]]["adcode"])
+if event and event.selection.get("cells"):
+    open_city(table.iloc[event.selection["cells"][0][0]]["adcode"])
 
 # 4. Charts
 left, right = st.columns([1, 1])
@@ -86,6 +125,8 @@ with left:
 with right:
     st.subheader(t("map", lang))
     geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
+    # one colour scale for every year of the build: pooled scores compare across years
+    span = views.score_span(result, root) if ctx.config.normalise_scope == "pooled" else None
     if geo_url is not None:
         clicked = st.vega_lite_chart(
             spec=vega_charts.choropleth(
@@ -94,12 +135,23 @@ with right:
                 value=root,
                 name="name",
                 label=t("score", lang),
+                domain=span,
             ),
             width="stretch",
             key="map",
             on_select="rerun",
             selection_mode=vega_charts.PICK,
         )
+        if span is not None and len(ctx.options.years) > 1:
+            st.caption(
+                t(
+                    "map_scale_note",
+                    lang,
+                    low=f"{span[0]:.1f}",
+                    high=f"{span[1]:.1f}",
+                    years=views.join_years(ctx.build.years, lang),
+                )
+            )
         open_city(vega_charts.picked(clicked))
         unmapped = loaders.without_boundary(ctx.dataset, ctx.members)
         if unmapped:  # e.g. an upload with some ids that are not bundled adcodes

@@ -70,6 +70,22 @@ def current() -> Context:
     return st.session_state[_CTX]
 
 
+def group_name(dataset: loaders.Dataset, selections: dict, lang: str) -> str:
+    """The peer group by name: the province itself for a province group (浙江省 / Zhejiang),
+    otherwise the group's label (长三角中心区 27 城, 自定义 …)."""
+    group = selections["group"]
+    if group == "province":
+        return _province_label(dataset, str(selections["prov"]), lang)
+    return t(f"group_{group}", lang)
+
+
+def group_caption(ctx: Context) -> str:
+    """The peer group as every page names it: "浙江省 · 11 个城市" / "Zhejiang · 11 cities"
+    (Markdown-safe: a province name can come from an uploaded units file)."""
+    name = group_name(ctx.dataset, ctx.selections, ctx.lang)
+    return t("group_caption", ctx.lang, group=name, n=len(ctx.members))
+
+
 def setup() -> Context:
     """Draw the sidebar, sync the URL and return the context (see module docstring)."""
     try:
@@ -80,7 +96,7 @@ def setup() -> Context:
     options = loaders.options_for(dataset)
     first_run = st.session_state.get("_dataset_key") != dataset.key
     if first_run:
-        _init_from_link(options, link=st.session_state.get("_dataset_key") is None)
+        _init_from_link(dataset, options, link=st.session_state.get("_dataset_key") is None)
         st.session_state["_dataset_key"] = dataset.key
 
     lang = _sidebar(dataset, options)
@@ -93,10 +109,22 @@ def setup() -> Context:
         members = loaders.members_for(dataset, selections)
     except ValidationError:
         members = ()
-    if len(members) < 2:
-        st.sidebar.warning(t("group_too_small", lang))
+    ranked = loaders.ranked_count(dataset, members)
+    if ranked < loaders.MIN_RANKED:  # say so at the top of the page, never fall back silently
+        asked = group_name(dataset, selections, lang)
         selections["group"] = options.default("group")
         members = loaders.members_for(dataset, selections)
+        message = t(
+            "group_too_small_shown",
+            lang,
+            group=asked,
+            n=ranked,
+            least=loaders.MIN_RANKED,
+            shown=group_name(dataset, selections, lang),
+        )
+        if st.session_state.get("group") == "custom":
+            message += " " + t("group_too_small_custom", lang)
+        st.warning(message, icon=":material/group_off:")
     config = loaders.config_for(selections)
     _write_link(selections, options)
     try:
@@ -133,24 +161,79 @@ def _set(key: str, value: object) -> None:
     st.session_state[key] = value
 
 
-def _init_from_link(options: state.Options, link: bool) -> None:
+def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool) -> None:
     """Seed the widgets from the URL (first run of a session), or keep the session's choices
     when the dataset changes (an upload): whatever the new dataset cannot offer falls back to
     its default with a notice, like a stale link."""
     params = st.query_params.to_dict() if link else _current_params()
     values, notices, unknown = state.parse(params, options)
-    for key, value in values.items():
-        st.session_state[key] = list(value) if key == "members" else value
-    lang = values["lang"]
-    wording = "bad_param" if link else "selection_unavailable"
-    messages = [t(wording, lang, key=n.key, value=n.value, default=n.default) for n in notices]
-    if unknown:
-        messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
-    st.session_state["_link_notices"] = messages
     # Page-owned keys (city, cities, …) are consumed by the page when it first renders.
     st.session_state["_link_page_params"] = {
         k: state._first(v) for k, v in params.items() if k in state.PAGE_KEYS
     }
+    prov_asked = "prov" in params and not any(n.key == "prov" for n in notices)
+    for key, value in values.items():
+        st.session_state[key] = list(value) if key == "members" else value
+    if not prov_asked:  # chosen when the province group is: that of the city then in view
+        st.session_state["prov"] = None
+        values["prov"] = default_province(dataset, options)
+    lang = values["lang"]
+    wording = "bad_param" if link else "selection_unavailable"
+    messages = []
+    if any(n.key == "members" for n in notices):
+        messages += _members_notices(dataset, options, params, values, lang)
+    for n in notices:
+        if n.key == "members":
+            continue
+        if n.key == "prov" and loaders.province_of_name(dataset, n.value) is not None:
+            # a real province that cannot form a group (a municipality: one unit)
+            members = loaders.members_for(dataset, {"group": "province", "prov": n.value})
+            messages.append(
+                t(
+                    "province_too_small",
+                    lang,
+                    value=_province_label(dataset, n.value, lang),
+                    n=loaders.ranked_count(dataset, members),
+                    least=loaders.MIN_RANKED,
+                    shown=_province_label(dataset, str(values["prov"]), lang),
+                )
+            )
+            continue
+        default = n.default
+        if n.key == "prov":
+            default = _province_label(dataset, str(values["prov"]), lang)
+        elif n.default in options.groups:  # a group code: name it
+            default = t(f"group_{n.default}", lang)
+        messages.append(t(wording, lang, key=n.key, value=n.value, default=default))
+    if unknown:
+        messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
+    st.session_state["_link_notices"] = messages
+
+
+def _members_notices(
+    dataset: loaders.Dataset, options: state.Options, params: dict, values: dict, lang: str
+) -> list[str]:
+    """What happened to a custom group from a link: the unknown codes it named, and, when too
+    few cities were left, the group shown instead."""
+    asked = [a.strip() for a in state._first(params.get("members", "")).split(",") if a.strip()]
+    unknown = [a for a in dict.fromkeys(asked) if a not in options.adcodes]
+    out = []
+    if unknown:
+        codes = ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")
+        out.append(t("members_unknown", lang, codes=codes[:200]))
+    if state._first(params.get("group", "")) == "custom" and values["group"] != "custom":
+        kept = [a for a in dict.fromkeys(asked) if a in options.adcodes]
+        out.append(
+            t(
+                "group_too_small_shown",
+                lang,
+                group=t("group_custom", lang),
+                n=loaders.ranked_count(dataset, kept),
+                least=loaders.MIN_RANKED,
+                shown=group_name(dataset, values, lang),
+            )
+        )
+    return out
 
 
 def _current_params() -> dict[str, str]:
@@ -204,7 +287,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
             options.provinces,
             lambda p: _province_label(dataset, p, lang),
             lang,
-            options.default("prov"),
+            default_province(dataset, options),
         )
     elif group == "custom":
         names = names_map(dataset.units, lang)
@@ -287,6 +370,18 @@ def _bound(
         args=(widget_key, key),
         **kwargs,
     )
+
+
+def default_province(dataset: loaders.Dataset, options: state.Options) -> str:
+    """The province offered first: that of the city the session is looking at (the city
+    page's choice, or a city named in the link), if it can be ranked as a group; else the first
+    offered province."""
+    pending = st.session_state.get("_link_page_params", {})
+    for adcode in (st.session_state.get("city"), pending.get("city")):
+        province = loaders.province_of(dataset, adcode)
+        if province in options.provinces:
+            return province
+    return str(options.default("prov"))
 
 
 def _province_label(dataset: loaders.Dataset, province_zh: str, lang: str) -> str:

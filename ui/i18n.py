@@ -95,10 +95,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "fix_use_minmax": ("改用最小-最大标准化", "Use min–max normalisation"),
     "fix_use_arithmetic": ("改用加权算术平均", "Use the weighted arithmetic mean"),
     "unknown_param": ("已忽略未知的链接参数：{keys}。", "Ignored unknown link parameters: {keys}."),
-    "group_too_small": (
-        "比较范围至少需要 2 个城市，已改用默认范围。",
-        "A peer group needs at least 2 cities; using the default group.",
-    ),
     "missing": ("缺失", "missing"),
     # common words
     "rank": ("排名", "Rank"),
@@ -118,11 +114,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "median_rank": ("中位排名", "Median rank"),
     "p05": ("排名 5%", "Rank p5"),
     "p95": ("排名 95%", "Rank p95"),
-    "ranking_table_note": (
-        "点击表格的一行、条形图的条或地图上的城市，查看该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
-        "Click a table row, a bar or a city on the map to open that city's profile. Rank intervals come from a Monte Carlo uncertainty analysis "
-        "(weight noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
-    ),
     "bar_chart": ("指数得分", "Index scores"),
     "map": ("地图", "Map"),
     "no_geo": ("当前数据没有边界文件，无法绘制地图。", "No boundaries for this data, so no map."),
@@ -374,6 +365,67 @@ STRINGS: dict[str, tuple[str, str]] = {
         "解读该维度得分时请同时参考其各项指标。",
         "**{name}** has a Cronbach's alpha of {alpha} (0.5–0.7, questionable): its {k} indicators move "
         "together only loosely; read the dimension score together with its indicators.",
+    ),
+    # --- trust-rankings
+    "group_caption": ("{group} · {n} 个城市", "{group} · {n} cities"),
+    "group_too_small_shown": (
+        "所选比较范围“{group}”只有 {n} 个可排名的城市（至少需要 {least} 个），现显示“{shown}”。",
+        "The chosen peer group “{group}” has too few rankable cities ({n}; at least {least} are "
+        "needed); showing “{shown}” instead.",
+    ),
+    "group_too_small_custom": (
+        "在侧边栏“选择城市”中选择至少 2 个城市即可使用自定义范围。",
+        "Choose at least 2 cities under “Choose cities” in the sidebar to use a custom group.",
+    ),
+    "province_too_small": (
+        "{value} 只有 {n} 个可排名的城市，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
+        "{value} has too few rankable cities to form a peer group on its own ({n}; at least "
+        "{least} are needed); showing {shown} instead.",
+    ),
+    "members_unknown": (
+        "链接中的城市代码 {codes} 不在数据中，已忽略。",
+        "The city codes {codes} in the link are not in the data and were ignored.",
+    ),
+    "coverage_column": ("数据覆盖", "Coverage"),
+    "coverage_help": (
+        "有数值的指标数 / 指标总数（该年份）",
+        "Indicators with a value / all indicators (that year)",
+    ),
+    "excluded_notice": (
+        "{n} 个城市因数据不足未参与排名：{items}",
+        "Not ranked for lack of data ({n}): {items}",
+    ),
+    "excluded_item": (
+        "{name}（{coverage} 项指标，缺少{missing}）",
+        "{name} ({coverage} indicators; no data on {missing})",
+    ),
+    "excluded_item_share": ("{name}（{coverage} 项指标）", "{name} ({coverage} indicators)"),
+    "excluded_rule": (
+        "参与排名要求至少 {share}% 的指标有数值，且每个维度至少有一项指标（见“方法说明”）。",
+        "A city is ranked when at least {share}% of the indicators have a value and every "
+        "dimension has at least one (see Methodology).",
+    ),
+    "flagged_note": (
+        "数据覆盖后的 ⚠：该城市数据不足（未达到筛选规则），按设置仍参与排名，请谨慎解读。",
+        "⚠ after the coverage: this city has too little data (it fails the screening rule) "
+        "but is ranked as configured; read its rank with care.",
+    ),
+    "wide_note": (
+        "排名区间后的 ⚠：区间异常宽——该城市的名次对方法选择特别敏感（区间宽度是组内的离群值，且跨越至少四分之一的名次）。",
+        "⚠ after a rank range: unusually wide — this city's rank depends strongly on the "
+        "method choices (its interval is an outlier among the group's and spans at least a "
+        "quarter of the ranks).",
+    ),
+    "ranking_click_note": (
+        "点击城市名称（或该行任一单元格）、条形图的条或地图上的城市，即可打开该城市画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
+        "Click a city's name (or any cell of its row), a bar or a city on the map to open that "
+        "city's profile. Rank ranges come from a Monte Carlo uncertainty analysis (weight "
+        "noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
+    ),
+    "map_scale_note": (
+        "同一色标（{low}–{high}）适用于 {years} 年：得分按各年份合并标准化，颜色可跨年比较。",
+        "One colour scale ({low}–{high}) for {years}: scores are normalised over the years "
+        "pooled, so colours compare across years.",
     ),
 }
 

@@ -21,6 +21,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -197,25 +198,98 @@ def current_dataset() -> Dataset:
     return uploaded if isinstance(uploaded, Dataset) else bundled_dataset()
 
 
+#: Fewest units a peer group must rank in every year: one unit has no one to be ranked against
+#: (the engine would still compute it, min-max then spans only its two years).
+MIN_RANKED = 2
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
+def _rankable(key: str, _dataset: Dataset) -> dict[int, frozenset[str]]:
+    from indicators import steps
+
+    config = Config()  # the screening rule is not a sidebar choice: the default applies
+    try:
+        everyone = Build.create(_dataset.data, _dataset.framework, config)
+    except indicators.ValidationError:  # the build itself is refused later, with the reasons
+        data = _dataset.data
+        return {
+            int(y): frozenset(data.loc[data["year"] == y, "adcode"].astype(str))
+            for y in data["year"].unique()
+        }
+    screening = steps.screen(everyone.panel.X, everyone.tree, config)
+    adcodes = everyone.panel.adcode_array.to_numpy(dtype=str)
+    years = everyone.panel.years
+    return {int(y): frozenset(adcodes[(years == y) & ~screening.fails]) for y in np.unique(years)}
+
+
+def rankable_units(dataset: Dataset) -> dict[int, frozenset[str]]:
+    """Per year, the units that pass the engine's data-availability screening
+    (:func:`indicators.steps.screen` under the default rule), i.e. that a peer group can rank.
+    Screening looks at each unit-year's own data only, so it does not depend on the group."""
+    return _rankable(dataset.key, dataset)
+
+
+def ranked_count(dataset: Dataset, members) -> int:
+    """How many of ``members`` can be ranked in the year with the fewest (0 without years)."""
+    chosen = set(members)
+    per_year = rankable_units(dataset).values()
+    return min((len(chosen & units) for units in per_year), default=0)
+
+
 def options_for(dataset: Dataset) -> Options:
-    """Selections the dataset and the engine's declared method settings allow."""
-    units = dataset.units
+    """Selections the dataset and the engine's declared method settings allow (cached per
+    dataset: every rerun asks).
+
+    A province is offered only when it has at least :data:`MIN_RANKED` rankable units in every
+    year (so municipalities, one unit each, are not), in the units table's order."""
+    return _options(dataset.key, dataset)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
+def _options(key: str, _dataset: Dataset) -> Options:
+    units = _dataset.units
     groups = [
         g for g in ("yrd27", "yrd41") if g in units.columns and units[g].astype(int).sum() >= 2
     ]
     groups += ["all"]
     provinces: tuple[str, ...] = ()
     if "province_zh" in units.columns:
-        provinces = tuple(dict.fromkeys(units["province_zh"].dropna().astype(str)))
+        known = units.dropna(subset=["province_zh"])
+        by_province = known.groupby(known["province_zh"].astype(str), sort=False)["adcode"]
+        provinces = tuple(
+            str(p)
+            for p, codes in by_province
+            if ranked_count(_dataset, codes.astype(str)) >= MIN_RANKED
+        )
         if provinces:
             groups.append("province")
     groups.append("custom")
     return Options(
-        years=tuple(sorted(int(y) for y in dataset.data["year"].unique())),
+        years=tuple(sorted(int(y) for y in _dataset.data["year"].unique())),
         provinces=provinces,
-        adcodes=frozenset(dataset.data["adcode"].astype(str)),
+        adcodes=frozenset(_dataset.data["adcode"].astype(str)),
         groups=tuple(groups),
     )
+
+
+def province_of_name(dataset: Dataset, name: str) -> str | None:
+    """The ``province_zh`` a province name (Chinese or English) stands for, or None."""
+    units = dataset.units
+    for column in ("province_zh", "province_en"):
+        if column in units.columns:
+            match = units.loc[units[column].astype(str) == str(name), "province_zh"].dropna()
+            if len(match):
+                return str(match.iloc[0])
+    return None
+
+
+def province_of(dataset: Dataset, adcode: object) -> str | None:
+    """The ``province_zh`` of a unit, or None (unknown unit, or no provinces in the data)."""
+    units = dataset.units
+    if adcode is None or "province_zh" not in units.columns:
+        return None
+    match = units.loc[units["adcode"].astype(str) == str(adcode), "province_zh"].dropna()
+    return str(match.iloc[0]) if len(match) else None
 
 
 def members_for(dataset: Dataset, selections: dict) -> tuple[str, ...]:

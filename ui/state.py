@@ -166,7 +166,9 @@ def serialise(values: Mapping[str, object], options: Options) -> dict[str, str]:
     out: dict[str, str] = {}
     for key in SHARED_KEYS:
         value = values.get(key, options.default(key))
-        if key == "prov" and values.get("group") != "province":
+        if key == "prov":  # always named: the default province depends on the city in view
+            if values.get("group") == "province" and value:
+                out[key] = str(value)
             continue
         if key == "members":
             if values.get("group") == "custom" and value:

@@ -103,8 +103,19 @@ def ranking_bar(frame: pd.DataFrame, *, name: str, score: str, x_title: str = ""
     return _spec(data, body, height=max(200, 20 * len(data)))  # 20 px a bar: every name shows
 
 
-def choropleth(frame: pd.DataFrame, geo_url: str, *, value: str, name: str, label: str) -> dict:
+def choropleth(
+    frame: pd.DataFrame,
+    geo_url: str,
+    *,
+    value: str,
+    name: str,
+    label: str,
+    domain: list[float] | None = None,
+) -> dict:
     """Map of ``value`` by adcode, fitted to the units shown (offline: no base map).
+
+    ``domain`` fixes the colour scale (e.g. the score's span over every year of the build, so
+    one colour means one score in 2010 and 2020); without it the scale spans the data shown.
 
     The browser fetches the boundaries from ``geo_url`` (a GeoJSON FeatureCollection whose
     feature ``id`` is the adcode) and joins the scores to them by adcode; units without a score
@@ -131,7 +142,9 @@ def choropleth(frame: pd.DataFrame, geo_url: str, *, value: str, name: str, labe
                 "field": "score",
                 "type": "quantitative",
                 "title": label,
-                "scale": {"scheme": SEQUENTIAL},
+                "scale": {"scheme": SEQUENTIAL}
+                if domain is None
+                else {"scheme": SEQUENTIAL, "domain": [float(d) for d in domain]},
                 "legend": {"orient": "right", "gradientLength": 220},
             },
             "tooltip": _tooltip(label),

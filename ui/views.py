@@ -5,6 +5,8 @@ These functions only select, join and label; every number comes from the engine'
 
 from __future__ import annotations
 
+import os
+
 import pandas as pd
 
 from indicators import Framework
@@ -42,37 +44,102 @@ def ranking_table(
     lang: str,
     intervals: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """One row per unit: rank, name, index score, dimension scores, rank interval.
+    """One row per ranked unit: rank, name, index score, rank interval, data coverage and the
+    dimension scores.
 
-    Columns are labelled in ``lang``; ``adcode`` stays as the first (hidden) column so a click
-    on a row can open that city.
+    ``adcode`` stays as the first (hidden) column so a click can open that city. Units the
+    engine's screening excluded (``Result.screening``, ``screening == "excluded"``) are not
+    rows: :func:`excluded_units` lists them with the reason. ``coverage`` is
+    ``indicators_present/indicators_total``, followed by :data:`MARK` for a unit that fails the
+    screening rule but is ranked (``Config.screen="flag"``: ``flagged`` is True). ``interval``
+    is the 5–95 % rank interval, followed by :data:`MARK` when the uncertainty analysis calls
+    it unusually wide (``wide``, see ``indicators.uncertainty.wide_intervals``).
     """
-    scores = year_scores(result, year)
+    scores = result.ranking
+    scores = scores.loc[(scores["year"] == year) & (scores["screening"] != "excluded")]
+    scores = scores.reset_index(drop=True)
     names = names_map(units, lang)
     root = framework.root
     dims = list(framework.children(root))
+    name = scores["adcode"].map(names).fillna(scores["adcode"])
+    flagged = (scores["screening"] == "flagged").to_numpy(dtype=bool)
     table = pd.DataFrame(
         {
             "adcode": scores["adcode"],
             "rank": scores["rank"],
-            "name": scores["adcode"].map(names).fillna(scores["adcode"]),
+            "name": name,
             root: scores[root],
         }
     )
-    for dim in dims:
-        table[dim] = scores[dim]
     if intervals is not None and len(intervals):
         iv = intervals.loc[intervals["year"] == year, ["adcode", "median_rank", "p05", "p95"]]
+        if "wide" in intervals.columns:
+            iv = iv.assign(wide=intervals.loc[intervals["year"] == year, "wide"].astype(bool))
         table = table.merge(iv, on="adcode", how="left")
-        table.insert(
-            4,
-            "interval",
-            [
-                f"{lo:.0f}–{hi:.0f}" if pd.notna(lo) and pd.notna(hi) else ""
-                for lo, hi in zip(table["p05"], table["p95"], strict=True)
-            ],
+        wide = table["wide"].fillna(False).astype(bool) if "wide" in table else None
+        table["wide"] = False if wide is None else wide
+        table["interval"] = [
+            (f"{lo:.0f}–{hi:.0f}" + (f" {MARK}" if w else ""))
+            if pd.notna(lo) and pd.notna(hi)
+            else ""
+            for lo, hi, w in zip(table["p05"], table["p95"], table["wide"], strict=True)
+        ]
+    table["coverage"] = [
+        f"{p}/{n}" + (f" {MARK}" if f else "")
+        for p, n, f in zip(
+            scores["indicators_present"], scores["indicators_total"], flagged, strict=True
         )
+    ]
+    table["flagged"] = flagged
+    for dim in dims:
+        table[dim] = scores[dim].to_numpy()
     return table.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+#: Marks a wide rank interval, or a unit ranked although it fails the screening rule.
+MARK = "⚠"
+
+
+def _join(names: list[str], lang: str) -> str:
+    """ "A、B" / "A and B", "A, B and C"."""
+    if lang != "en":
+        return "、".join(names)
+    return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def score_span(result, code: str) -> list[float] | None:
+    """``[min, max]`` of ``code``'s score over every unit and year of the result (None when
+    there is none): the colour domain shared by the years, whose scores are comparable when
+    normalisation bounds are pooled (the default)."""
+    values = pd.to_numeric(result.scores[code], errors="coerce").dropna()
+    if values.empty:
+        return None
+    return [float(values.min()), float(values.max())]
+
+
+def excluded_units(
+    result, framework: Framework, units: pd.DataFrame, year: int, lang: str
+) -> pd.DataFrame:
+    """The units the screening left out of the ranking in ``year``: ``adcode``, ``name``,
+    ``coverage`` ("9/19") and ``missing`` (the dimensions with no indicator, by name in
+    ``lang``, joined; empty when only the share of indicators fell short)."""
+    sc = result.screening
+    sc = sc.loc[(sc["year"] == year) & (sc["screening"] == "excluded")]
+    names = names_map(units, lang)
+    return pd.DataFrame(
+        {
+            "adcode": sc["adcode"].to_numpy(),
+            "name": [names.get(a, a) for a in sc["adcode"]],
+            "coverage": [
+                f"{p}/{n}"
+                for p, n in zip(sc["indicators_present"], sc["indicators_total"], strict=True)
+            ],
+            "missing": [
+                _join([framework.name(d, lang) for d in str(m).split(",") if d], lang)
+                for m in sc["missing_dimensions"].fillna("")
+            ],
+        }
+    )
 
 
 def indicator_profile(
@@ -578,3 +645,77 @@ def missing_reason(notes, code: str, year: int, adcode: str, lang: str) -> str:
         if key in index:
             return index[key][1 if lang == "en" else 0]
     return ""
+
+
+def excluded_text(excluded: pd.DataFrame, lang: str) -> str:
+    """One Markdown line naming every unit the screening left out, with its coverage and the
+    dimensions it has no data for: "1 个城市因数据不足未参与排名：三沙市（9/19 项指标，缺少…）".
+    Names are escaped once (``ui.safe.md``), the interface words are ours."""
+    from ui.i18n import STRINGS
+    from ui.safe import md
+
+    def text(key: str) -> str:
+        return STRINGS[key][1 if lang == "en" else 0]
+
+    items = [
+        text("excluded_item" if row.missing else "excluded_item_share").format(
+            name=md(row.name), coverage=md(row.coverage), missing=md(row.missing)
+        )
+        for row in excluded.itertuples(index=False)
+    ]
+    joined = ("; " if lang == "en" else "；").join(items)
+    return text("excluded_notice").format(n=len(items), items=joined)
+
+
+def short_names(framework: Framework, codes: list[str], lang: str) -> list[str]:
+    """Column headers for sibling nodes: their names in ``lang`` without the words they all
+    start with (人才储备量, 人才流动性 … -> 储备量, 流动性 …), so five dimensions fit side by
+    side; the full name goes into the column's help. Names are left whole when stripping would
+    leave any of them shorter than two characters."""
+    full = [framework.name(c, lang) for c in codes]
+    if len(full) < 2:
+        return full
+    prefix = os.path.commonprefix(full)
+    if lang == "en":
+        prefix = prefix[: prefix.rfind(" ") + 1]  # whole words only
+    short = [name[len(prefix) :].strip() for name in full]
+    return short if prefix and all(len(s) >= 2 for s in short) else full
+
+
+def text_width(text: str, font_px: float = 14.0) -> float:
+    """Rough rendered width of ``text`` in pixels in the table's font: a CJK character is one
+    em, other characters 0.42 em (Source Sans at 14 px, measured in Chromium: "Coverage" 54 px,
+    "Growth environment" 122 px, "发展可持续性" 84 px)."""
+    return sum(font_px if ord(ch) >= 0x2E80 else 0.42 * font_px for ch in str(text))
+
+
+def fit_widths(headers: list[str], budget: float, least: int = 56, padding: int = 18) -> list[int]:
+    """Column widths (px) for ``headers`` that together stay within ``budget``: each column
+    gets what its header needs (:func:`text_width` + ``padding``, at least ``least``); when the
+    needs exceed the budget, the widest are cut to a common cap (water-filling), so short
+    headers stay whole and only the longest are shortened (their full text is in ``help``)."""
+    needs = [max(least, int(round(text_width(h) + padding))) for h in headers]
+    if sum(needs) <= budget:
+        return needs
+    low, high = least, max(needs)
+    while high - low > 1:  # the largest cap whose total fits
+        cap = (low + high) // 2
+        if sum(min(n, cap) for n in needs) <= budget:
+            low = cap
+        else:
+            high = cap
+    return [min(n, low) for n in needs]
+
+
+#: Width (px) the ranking table's columns are fitted to: the main area's width at a 1,280 px
+#: window with the sidebar open is 818 px; the rest is the grid's borders and a margin.
+TABLE_WIDTH = 810
+
+
+def join_years(years, lang: str) -> str:
+    """ "2010 和 2020" / "2010 and 2020" (three or more: "2000、2010 和 2020")."""
+    items = [str(int(y)) for y in years]
+    if len(items) < 2:
+        return "".join(items)
+    sep, last = ("、", " 和 ") if lang == "zh" else (", ", " and ")
+    return sep.join(items[:-1]) + last + items[-1]

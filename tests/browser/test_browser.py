@@ -100,7 +100,7 @@ def test_click_through_keeps_the_view(server, page, target):
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     if target == "row":
         box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
-        page.mouse.click(box["x"] + 14, box["y"] + 36 + 17)  # the first row's selector
+        page.mouse.click(box["x"] + 14, box["y"] + 36 + 17)  # the first row's rank cell
     elif target == "bar":
         charts.nth(0).locator(".mark-rect path").first.click()
     else:
