@@ -235,6 +235,8 @@ def rendered_text(at: AppTest) -> list[tuple[str, str]]:
                 frame = node.value
                 config = json.loads(proto.columns) if proto.columns else {}
                 hidden = {c for c, cfg in config.items() if cfg.get("hidden")}
+                if proto.column_order:  # columns left out of the order are not shown
+                    hidden |= set(map(str, frame.columns)) - set(proto.column_order)
                 labels = {c: cfg.get("label") for c, cfg in config.items() if cfg.get("label")}
                 for column, cfg in config.items():
                     if cfg.get("help") and column not in hidden:
