@@ -22,10 +22,10 @@ from indicators.report.render import ReportError, compile_pdf
 __all__ = ["FontMissing", "ReportError", "brief_pdf", "group_label", "report_pdf"]
 
 
-def group_label(spec: str, lang: str, n: int) -> str:
+def group_label(spec: str, lang: str, n: int, units: Any = None) -> str:
     """The peer group as a phrase for titles and sentences: ``yrd27`` -> 长三角中心区 27 城 /
-    the YRD central 27 cities, ``all`` -> 全国 337 个地级单位, a province name as given, a list
-    of adcodes -> 所选 N 个城市."""
+    the YRD central 27 cities, ``all`` -> 全国 337 个地级单位, a province (in ``lang`` when the
+    ``units`` table names it in both languages), a list of adcodes -> 所选 N 个城市."""
     from indicators.report.content import texts
 
     t = texts(lang)
@@ -34,6 +34,10 @@ def group_label(spec: str, lang: str, n: int) -> str:
         return t[key].format(n=n)
     if "," in spec or spec.strip().isdigit():
         return t["group_custom"].format(n=n)
+    if units is not None and {"province_zh", "province_en"} <= set(units.columns):
+        for zh, en in zip(units["province_zh"], units["province_en"], strict=True):
+            if spec.strip() in (zh, en):
+                return str(en if lang == "en" else zh)
     return spec
 
 
