@@ -107,7 +107,11 @@ def test_english_names(units: pd.DataFrame) -> None:
 
 def test_framework_tree(framework: pd.DataFrame, cities: pd.DataFrame) -> None:
     assert list(framework.columns) == ["code", "parent", "level", "name_zh", "name_en", "direction",
-                                       "weight", "unit", "definition_zh", "definition_en", "source"]  # fmt: skip
+                                       "weight", "unit", "unit_zh", "definition_zh", "definition_en",
+                                       "source"]  # fmt: skip
+    # every indicator's unit in Chinese too (the brief and the summary print it)
+    level1_units = framework.loc[framework["level"] == 1, "unit_zh"]
+    assert level1_units.notna().all() and not level1_units.str.contains("[A-Za-z]").any()
     assert framework["code"].is_unique
     counts = framework["level"].value_counts().to_dict()
     assert counts == {1: 19, 2: 12, 3: 5, 4: 1}

@@ -221,7 +221,7 @@ def slope_spec(rows: list[dict], *, first: int, last: int, n: int) -> dict:
         "field": "year",
         "type": "ordinal",
         "title": None,
-        "axis": {"labelAngle": 0, "orient": "top"},
+        "axis": {"labelAngle": 0, "orient": "top", "domain": False, "ticks": False},
     }
     return {
         "width": 220,
@@ -295,7 +295,7 @@ def interval_spec(rows: list[dict], *, n: int, label: str, named: bool) -> dict:
     if named:
         y = {"field": "name", "type": "nominal", "sort": {"field": "rank"}, "title": None}
         x = {"field": "p05", "type": "quantitative", "title": label,
-             "scale": {"domain": [1, n], "nice": False}}  # fmt: skip
+             "scale": {"domain": [0.5, n + 0.5], "nice": False}}  # fmt: skip
         return {
             "width": 380,
             "height": {"step": 13},

@@ -469,7 +469,12 @@ def group_report(
             dimension=ctx.code_name(d),
             weight=ctx.weight_text(d),
             count=len(inds),
-            indicators=_join([ctx.code_name(c) for c in inds], lang),
+            # English indicator names contain commas: list them with semicolons
+            indicators=(
+                "; ".join(ctx.code_name(c) for c in inds)
+                if lang == "en"
+                else _join([ctx.code_name(c) for c in inds], lang)
+            ),
             year=year,
             median=score_text(ctx.medians[d]),
             q1=score_text(q1),
