@@ -95,7 +95,8 @@ def test_sentences_state_the_numbers_of_the_result(yrd, census, adcode, year, la
         assert f"ranks {ordinal(e['rank'])} of {e['n']} cities" in text
         assert ("above" if e["gap"] > 0 else "below") in sentences[0]
         assert not CJK.search(text)
-    assert e["score"] in sentences[0] and f"({e['median']})" in sentences[0].replace("（", "(").replace("）", ")")
+    plain = sentences[0].replace("（", "(").replace("）", ")")
+    assert e["score"] in sentences[0] and f"({e['median']})" in plain
     assert fw.name(e["best_dim"], lang) in text and fw.name(e["worst_dim"], lang) in text
     # strengths and weaknesses: the indicator, its raw value with its unit, its rank
     from indicators import strengths_weaknesses
