@@ -311,14 +311,21 @@ def _report(args: argparse.Namespace) -> int:
     n = UNCERTAINTY_DEFAULTS.n if args.n is None else args.n
     seed = UNCERTAINTY_DEFAULTS.seed if args.seed is None else args.seed
     ua = uncertainty(result, n=n, seed=seed)
+    source = None  # the file names as given; the bundled data named in the report's language
+    if not args.data and not args.coinr:
+        from indicators.report.content import texts
+
+        source = texts(args.lang)["bundled_source"]
     try:
         if args.city:
             city = args.city.strip()
             if city not in build.members:
                 raise ReportError(f"--city {city}: not a unit of the peer group ({spec})")
-            pdf = brief_pdf(result, city, year, args.lang, group=group, uncertainty=ua)
+            pdf = brief_pdf(
+                result, city, year, args.lang, group=group, uncertainty=ua, source=source
+            )
         else:
-            pdf = report_pdf(result, year, args.lang, group=group, uncertainty=ua)
+            pdf = report_pdf(result, year, args.lang, group=group, uncertainty=ua, source=source)
     except (ReportError, FontMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

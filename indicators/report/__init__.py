@@ -51,7 +51,7 @@ def _uncertainty(result: Any, uncertainty: Any) -> Any:
     return uncertainty
 
 
-def _context(result, year, lang, group, uncertainty):
+def _context(result, year, lang, group, uncertainty, source=None):
     from indicators.report.content import Context
 
     if lang not in ("zh", "en"):
@@ -59,7 +59,7 @@ def _context(result, year, lang, group, uncertainty):
     if group is None:
         group = texts_group_default(lang, len(result.build.members))
     try:
-        return Context(result, year, lang, group, _uncertainty(result, uncertainty))
+        return Context(result, year, lang, group, _uncertainty(result, uncertainty), source)
     except ValueError as exc:
         raise ReportError(str(exc)) from None
 
@@ -78,6 +78,7 @@ def brief_pdf(
     *,
     group: str | None = None,
     uncertainty: Any = None,
+    source: str | None = None,
 ) -> bytes:
     """One unit's one-page A4 brief as PDF bytes.
 
@@ -85,12 +86,13 @@ def brief_pdf(
     lang, 27)``; default "所选 N 个城市"). ``uncertainty``: an
     :class:`~indicators.uncertainty.UncertaintyResult` of the same build (its rank interval
     goes into the summary), ``None`` to compute one with the declared defaults, ``False`` for
-    none. Raises :class:`ReportError` (unknown unit or year, bad language) and
+    none. ``source`` names the data in the reader's language (default ``result.build.source``).
+    Raises :class:`ReportError` (unknown unit or year, bad language) and
     :class:`FontMissing` (no CJK font installed).
     """
     from indicators.report.content import city_brief
 
-    ctx = _context(result, year, lang, group, uncertainty)
+    ctx = _context(result, year, lang, group, uncertainty, source)
     try:
         content = city_brief(ctx, str(adcode))
     except ValueError as exc:
@@ -117,17 +119,18 @@ def report_pdf(
     group: str | None = None,
     uncertainty: Any = None,
     geo: dict[str, dict] | None = None,
+    source: str | None = None,
 ) -> bytes:
     """The group report as PDF bytes: cover and contents, overview (ranking table and map),
     one section per dimension, the change between the first and the last year, the
     uncertainty of the ranking, one brief per unit and the methodology.
 
-    ``group`` and ``uncertainty`` as in :func:`brief_pdf`; ``geo`` is ``{adcode: GeoJSON
+    ``group``, ``uncertainty`` and ``source`` as in :func:`brief_pdf`; ``geo`` is ``{adcode: GeoJSON
     feature}`` (default: :func:`load_geo`; ``{}`` for no map).
     """
     from indicators.report.content import group_report
 
-    ctx = _context(result, year, lang, group, uncertainty)
+    ctx = _context(result, year, lang, group, uncertainty, source)
     font = find_cjk_font()
     if geo is None:
         geo = load_geo()

@@ -29,6 +29,21 @@ def _xml(text: str) -> str:
 
 
 # ---------------------------------------------------------------------------- radar
+def _wrap(label: str) -> list[str]:
+    """A radar label on one or two lines: Chinese over 5 characters split in the middle, other
+    text over 10 characters at the space nearest the middle."""
+    if any(ord(ch) > 0x2E80 for ch in label):
+        if len(label) <= 5:
+            return [label]
+        half = (len(label) + 1) // 2
+        return [label[:half], label[half:]]
+    if len(label) <= 10 or " " not in label:
+        return [label]
+    middle = len(label) / 2
+    cut = min((i for i, ch in enumerate(label) if ch == " "), key=lambda i: abs(i - middle))
+    return [label[:cut], label[cut + 1 :]]
+
+
 def radar_svg(
     labels: Sequence[str],
     city: Sequence[float | None],
@@ -36,7 +51,7 @@ def radar_svg(
     *,
     domain: tuple[float, float] = (0.0, 100.0),
     names: tuple[str, str] = ("City", "Median"),
-    size: float = 230.0,
+    size: float = 290.0,
 ) -> str:
     """Radar of the dimensions: ``city`` against ``median`` on a common radial ``domain``.
 
@@ -47,8 +62,18 @@ def radar_svg(
     n = len(labels)
     lo, hi = domain
     span = (hi - lo) or 1.0
-    width, height = size * 1.55, size * 1.12
-    cx, cy, r = width / 2, height / 2 + 6, size * 0.36
+    r = size * 0.38
+
+    def text_width(label: str) -> float:  # at 12 px: CJK glyphs are square, Latin ~0.55 em
+        return sum(12.0 if ord(ch) > 0x2E80 else 6.6 for ch in str(label))
+
+    # the top label has the whole width: one line; the others wrap to keep the radar large
+    wrapped = [[str(lb)] if k == 0 else _wrap(str(lb)) for k, lb in enumerate(labels)]
+    # room on the left and right for the side labels, so none is cut off
+    side = max((text_width(line) for lines in wrapped[1:] for line in lines), default=0.0)
+    width = 2 * (r + 14 + side) + 6
+    height = 2 * r + 102
+    cx, cy = width / 2, r + 40
 
     def point(k: int, v: float | None) -> tuple[float, float]:
         share = 0.0 if v is None or math.isnan(v) else min(max((v - lo) / span, 0.0), 1.0)
@@ -57,7 +82,7 @@ def radar_svg(
 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0f}" height="{height:.0f}" '
-        f'viewBox="0 0 {width:.0f} {height:.0f}" font-size="11">'
+        f'viewBox="0 0 {width:.0f} {height:.0f}" font-size="12">'
     ]
     for ring in (0.25, 0.5, 0.75, 1.0):  # grid
         pts = " ".join(
@@ -71,20 +96,30 @@ def radar_svg(
             f'<text x="{cx + 3:.1f}" y="{cy - r * ring - 2:.1f}" fill="{MUTED}" '
             f'font-size="8">{value:g}</text>'
         )
-    for k, label in enumerate(labels):
+    for k in range(n):
         angle = -math.pi / 2 + 2 * math.pi * k / n
         x, y = cx + r * math.cos(angle), cy + r * math.sin(angle)
         out.append(
             f'<line x1="{cx:.1f}" y1="{cy:.1f}" x2="{x:.1f}" y2="{y:.1f}" stroke="#d5dbdb" '
             'stroke-width="0.8"/>'
         )
-        lx, ly = cx + (r + 12) * math.cos(angle), cy + (r + 12) * math.sin(angle)
-        c = math.cos(angle)
+        c, sn = math.cos(angle), math.sin(angle)
+        gap = 16 if sn < -0.9 else 10  # the top label clears the ring values and the vertex
+        lx, ly = cx + (r + gap) * c, cy + (r + gap) * sn
         anchor = "middle" if abs(c) < 0.2 else ("start" if c > 0 else "end")
-        dy = -4 if math.sin(angle) < -0.9 else (10 if math.sin(angle) > 0.3 else 4)
+        lines = wrapped[k]
+        # top label sits above its point, bottom labels below, side labels centred on it
+        first = (
+            -4 - 14 * (len(lines) - 1)
+            if sn < -0.9
+            else (12 if sn > 0.3 else 4 - 7 * (len(lines) - 1))
+        )
+        spans = "".join(
+            f'<tspan x="{lx:.1f}" dy="{first if i == 0 else 14}">{_xml(line)}</tspan>'
+            for i, line in enumerate(lines)
+        )
         out.append(
-            f'<text x="{lx:.1f}" y="{ly + dy:.1f}" text-anchor="{anchor}" fill="#2c3e50">'
-            f"{_xml(label)}</text>"
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" fill="#2c3e50">{spans}</text>'
         )
     for values, color, fill in ((median, MEDIAN, "none"), (city, CITY, CITY)):
         pts = [point(k, v) for k, v in enumerate(values)]

@@ -82,8 +82,17 @@ def _join(items: list[str], lang: str) -> str:
 class Context:
     """Tables of one result and year looked up once (the report asks for 337 briefs)."""
 
-    def __init__(self, result: Result, year: int, lang: str, group: str, ua: Any = None):
+    def __init__(
+        self,
+        result: Result,
+        year: int,
+        lang: str,
+        group: str,
+        ua: Any = None,
+        source: str | None = None,
+    ):
         self.result = result
+        self.source = result.build.source if source is None else source
         self.year = int(year)
         self.lang = "en" if lang == "en" else "zh"
         self.t = texts(self.lang)
@@ -193,7 +202,7 @@ class Context:
             "dimension_weights": [
                 {"name": self.code_name(d), "weight": self.weight_text(d)} for d in self.dims
             ],
-            "source": self.result.build.source,
+            "source": self.source,
             "sources": sources,
             "footer": t["generated"].format(
                 version=engine_version(), key=self.result.build.key[:12]
