@@ -255,3 +255,19 @@ def test_cli_writes_a_brief_and_refuses_bad_input(tmp_path, capsys, monkeypatch)
     assert main([*args, "--city", "310000", "--out", str(out)]) == 1
     err = capsys.readouterr().err
     assert "fonts-wqy-microhei" in err and "Traceback" not in err
+
+
+def test_summary_facts_from_the_briefs_tables_are_the_summarys_own(yrd):
+    """The brief hands its strengths/weaknesses (k=3) and peers to city_facts instead of
+    computing them twice: the facts must be exactly those city_facts computes itself."""
+    from indicators import nearest_peers, strengths_weaknesses
+    from indicators.summary import city_facts
+
+    result, ua = yrd
+    for adcode in ("310000", "320100", "341800", "330900"):
+        for year in (2010, 2020):
+            own = city_facts(result, adcode, year, "en", intervals=ua.ranks)
+            sw = strengths_weaknesses(result, adcode, year, k=3)
+            near = nearest_peers(result, adcode, year, k=5)
+            given = city_facts(result, adcode, year, "en", intervals=ua.ranks, sw=sw, near=near)
+            assert given == own

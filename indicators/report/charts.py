@@ -317,7 +317,9 @@ def scatter_spec(rows: list[dict], *, first: int, last: int, n: int) -> dict:
     }
 
 
-def interval_spec(rows: list[dict], *, n: int, label: str, named: bool) -> dict:
+def interval_spec(
+    rows: list[dict], *, n: int, label: str, named: bool, interval_label: str = ""
+) -> dict:
     """Nominal rank (point) and 5–95 % rank interval (rule) per unit (``name``, ``rank``,
     ``p05``, ``p95``, ``wide``). ``named``: one row per unit with its name (small groups);
     otherwise units along the nominal rank."""
@@ -344,7 +346,7 @@ def interval_spec(rows: list[dict], *, n: int, label: str, named: bool) -> dict:
         }  # fmt: skip
     x = {"field": "rank", "type": "quantitative", "title": label,
          "scale": {"domain": [1, n], "nice": False}}  # fmt: skip
-    y = {"field": "p05", "type": "quantitative", "title": None,
+    y = {"field": "p05", "type": "quantitative", "title": interval_label,
          "scale": {"domain": [1, n], "nice": False, "reverse": True}}  # fmt: skip
     return {
         "width": 420,

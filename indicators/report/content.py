@@ -28,7 +28,7 @@ import pandas as pd
 from indicators.analysis import contributions, nearest_peers, strengths_weaknesses
 from indicators.methods import label as method_label
 from indicators.result import Result
-from indicators.summary import city_summary, format_value, summary_separator
+from indicators.summary import city_facts, city_summary, format_value, summary_separator
 
 _TEXTS = Path(__file__).with_name("texts.toml")
 MINUS = "\u2212"
@@ -218,9 +218,15 @@ def city_brief(ctx: Context, adcode: str) -> dict[str, Any]:
     t, lang, year = ctx.t, ctx.lang, ctx.year
     if adcode not in ctx.rank_by_year[year]:
         raise ValueError(f"unit {adcode!r} has no row for year {year} in the result")
-    intervals = ctx.intervals
-    sentences = city_summary(ctx.result, adcode, year, lang, group=ctx.group, intervals=intervals)
     rank = ctx.rank(adcode)
+    sw = near = None
+    if rank is not None:  # computed once, for the summary and the tables
+        sw = strengths_weaknesses(ctx.result, adcode, year, k=3)
+        near = nearest_peers(ctx.result, adcode, year, k=3)
+    facts = city_facts(
+        ctx.result, adcode, year, lang, intervals=ctx.intervals, peers=3, sw=sw, near=near
+    )
+    sentences = city_summary(ctx.result, adcode, year, lang, group=ctx.group, facts=facts)
     status = str(
         ctx.screening.loc[
             (ctx.screening["adcode"] == adcode) & (ctx.screening["year"] == year), "screening"
@@ -274,8 +280,7 @@ def city_brief(ctx: Context, adcode: str) -> dict[str, Any]:
         )
     # strengths and weaknesses
     sw_rows = []
-    if rank is not None:
-        sw = strengths_weaknesses(ctx.result, adcode, year, k=3)
+    if sw is not None:
         for row in sw.itertuples(index=False):
             sw_rows.append(
                 {
@@ -321,8 +326,7 @@ def city_brief(ctx: Context, adcode: str) -> dict[str, Any]:
         }
     # peers
     peers = []
-    if rank is not None:
-        near = nearest_peers(ctx.result, adcode, year, k=3)
+    if near is not None:
         for row in near.itertuples(index=False):
             r = _int(getattr(row, "rank", None))
             peers.append(
@@ -602,6 +606,7 @@ def group_report(
                     else t["change_table_top"].format(k=limit),
                 ),
                 "rows": table,
+                "tall": len(both) <= 40,  # a slope chart (tall) or a square scatter
                 "first": str(first),
                 "last": str(last),
                 "pooled": ctx.pooled,
@@ -636,7 +641,13 @@ def group_report(
         chart = None
         if rows:
             chart = svg(
-                charts.interval_spec(rows, n=len(ranked), label=t["rank"], named=len(rows) <= 60)
+                charts.interval_spec(
+                    rows,
+                    n=len(ranked),
+                    label=t["rank"],
+                    named=len(rows) <= 60,
+                    interval_label=t["interval"],
+                )
             )
         uncertainty = {
             "text": t["uncertainty_text"].format(
