@@ -271,3 +271,34 @@ def test_summary_facts_from_the_briefs_tables_are_the_summarys_own(yrd):
             near = nearest_peers(result, adcode, year, k=5)
             given = city_facts(result, adcode, year, "en", intervals=ua.ranks, sw=sw, near=near)
             assert given == own
+
+
+def _view(census, result, group="yrd27", prov="", lang="zh"):
+    from types import SimpleNamespace
+
+    data, fw, units = census
+    dataset = SimpleNamespace(units=units, label=lambda lg: "数据集" if lg == "zh" else "dataset")
+    selections = {"group": group, "prov": prov, "year": 2020}
+    return SimpleNamespace(
+        lang=lang, selections=selections, dataset=dataset, members=result.build.members, year=2020
+    )
+
+
+def test_dashboard_helpers_make_the_pdfs_the_pages_offer(census, yrd):
+    """ui.reports: what the download buttons hand to st.download_button (callables, names)."""
+    from ui import reports
+
+    result, _ = yrd
+    view = _view(census, result)
+    assert reports.unavailable("zh") is None
+    assert reports.group_phrase(view) == "长三角中心区 27 城"
+    assert reports.brief_file_name(view, "310000") == "brief_310000_2020_zh.pdf"
+    assert reports.brief_file_name(view, "../x y") == "brief_.._x_y_2020_zh.pdf"
+    assert reports.report_file_name(view) == "report_yrd27_27_2020_zh.pdf"
+    pages = _pages(reports.brief_data(view, result, "310000")())
+    assert len(pages) == 1 and "数据集" in pages[0] and "长三角中心区27城" in _squash(pages[0])
+    data, fw, units = census
+    zj = run_pipeline(Build.create(data, fw, Config(), members="浙江省", units=units))
+    view = _view(census, zj, group="province", prov="浙江省", lang="en")
+    assert reports.group_phrase(view) == "Zhejiang"
+    assert reports.report_file_name(view) == "report_province_11_2020_en.pdf"

@@ -312,6 +312,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "数据：第六、七次全国人口普查分县资料（Lei Dong 等整理，MIT 许可）。",
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",
     ),
+    # --- reports
+    "download_brief": ("下载城市简报（PDF）", "Download the city brief (PDF)"),
+    "download_report": ("下载报告（PDF）", "Download the report (PDF)"),
+    "pdf_unavailable": ("无法生成 PDF：{reason}", "No PDF can be made: {reason}"),
 }
 
 

@@ -19,7 +19,15 @@ from typing import Any
 from indicators.report.fonts import FontMissing, find_cjk_font
 from indicators.report.render import ReportError, compile_pdf
 
-__all__ = ["FontMissing", "ReportError", "brief_pdf", "group_label", "report_pdf"]
+__all__ = [
+    "FontMissing",
+    "ReportError",
+    "brief_pdf",
+    "find_cjk_font",
+    "group_label",
+    "load_geo",
+    "report_pdf",
+]
 
 
 def group_label(spec: str, lang: str, n: int, units: Any = None) -> str:
