@@ -5,7 +5,10 @@ Chinese in an embedded CJK font, hostile names printed literally, and the comman
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import subprocess
 
 import numpy as np
 import pytest
@@ -15,12 +18,16 @@ from indicators.report import FontMissing, brief_pdf, group_label, report_pdf
 from indicators.report.content import rank_move, signed, texts
 
 pypdf = pytest.importorskip("pypdf")
+PDFTOTEXT = shutil.which("pdftotext")
+if os.environ.get("CI") and not PDFTOTEXT:  # CI installs poppler-utils: the check must run there
+    raise RuntimeError("pdftotext (Debian package poppler-utils) is required in CI")
 
 HOSTILE = "#sys.exit() *bold* $x$ <script>alert(1)</script> _u_ @ref \\ ] [ `raw`"
+LONG = "X" * 150  # one word far wider than the page
 
 
 def _squash(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return re.sub(r"[\s\u200b]+", "", text)
 
 
 def _pages(pdf: bytes) -> list[str]:
@@ -29,9 +36,13 @@ def _pages(pdf: bytes) -> list[str]:
 
 
 def _outside(pdf: bytes) -> list[tuple[int, str, float, float]]:
-    """Text drawn outside its page's media box: (page, text, x, y)."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    """Text outside its page: (page, text, x, y).
+
+    With poppler's ``pdftotext -bbox`` (exact word boxes from the fonts' metrics), every word
+    must lie at least 1 cm inside the page, so a line that runs past the 1.6 cm margin is
+    caught; pypdf alone only sees where each piece of text starts (inside the media box)."""
     bad = []
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
     for number, page in enumerate(reader.pages):
         box = page.mediabox
         x0, y0, x1, y1 = (float(v) for v in (box.left, box.bottom, box.right, box.top))
@@ -45,6 +56,21 @@ def _outside(pdf: bytes) -> list[tuple[int, str, float, float]]:
                 bad.append((number, text, x, y))
 
         page.extract_text(visitor_text=visit)
+    if PDFTOTEXT:
+        cm = 28.35
+        out = subprocess.run(
+            [PDFTOTEXT, "-bbox", "-", "-"], input=pdf, capture_output=True, check=True
+        ).stdout.decode()
+        for number, body in enumerate(out.split("<page ")[1:]):
+            width, height = (float(v) for v in re.findall(r'(?:width|height)="([\d.]+)"', body)[:2])
+            for x_min, y_min, x_max, y_max, word in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)<',
+                body,
+            ):
+                inside = float(x_min) >= cm and float(x_max) <= width - cm
+                inside = inside and float(y_min) >= cm / 2 and float(y_max) <= height - cm / 2
+                if not inside:
+                    bad.append((number, word, float(x_min), float(x_max)))
     return bad
 
 
@@ -189,6 +215,7 @@ def _hostile(census):
     data, fw, units = census
     units = units.copy()
     units.loc[units["adcode"] == "310000", ["name_zh", "name_en"]] = HOSTILE
+    units.loc[units["adcode"] == "320100", ["name_zh", "name_en"]] = LONG
     members = "310000,320100,330100,340100"
     return run_pipeline(Build.create(data, fw, Config(), members=members, units=units))
 
@@ -197,11 +224,19 @@ def _hostile(census):
 def test_hostile_names_print_literally(census, lang):
     result = _hostile(census)
     group = "<b>*g*</b> #x $y$"
-    brief = _squash(_pages(brief_pdf(result, "310000", 2020, lang, group=group))[0])
+    pdf = brief_pdf(result, "310000", 2020, lang, group=group)
+    brief = _squash(_pages(pdf)[0])
     assert _squash(HOSTILE) in brief
     assert _squash(group) in brief
-    report = _squash("".join(_pages(report_pdf(result, 2020, lang, group=group, geo={}))))
-    assert _squash(HOSTILE) in report and _squash(group) in report
+    assert LONG in brief  # a peer: wrapped, never cut off or run off the page
+    assert not _outside(pdf)
+    pdf = brief_pdf(result, "320100", 2020, lang, group=group)
+    assert len(_pages(pdf)) == 1 and LONG in _squash(_pages(pdf)[0])
+    assert not _outside(pdf)
+    pdf = report_pdf(result, 2020, lang, group=group, geo={})
+    report = _squash("".join(_pages(pdf)))
+    assert _squash(HOSTILE) in report and _squash(group) in report and LONG in report
+    assert not _outside(pdf)
 
 
 def test_unranked_city_gets_a_one_page_brief_that_says_so(census):

@@ -22,6 +22,7 @@ MEDIAN = "#e08a1e"  # the group median (orange): distinguishable in grey print t
 MUTED = "#7f8c8d"
 SEQUENTIAL = "blues"
 SCHEMA = "https://vega.github.io/schema/vega-lite/v5.json"  # a name only: nothing is fetched
+LIMIT = 130  # px: a longer name in a chart is cut with "…" (Vega's limit), never off the page
 
 
 def _xml(text: str) -> str:
@@ -141,8 +142,9 @@ def radar_svg(
     out.append(
         f'<line x1="6" y1="{ly - 4}" x2="24" y2="{ly - 4}" stroke="{CITY}" stroke-width="2"/>'
     )
-    out.append(f'<text x="28" y="{ly}" fill="#2c3e50">{_xml(names[0])}</text>')
-    x2 = 40 + 7 * max(len(names[0]), 4)
+    shown = names[0] if len(names[0]) <= 24 else names[0][:23] + "…"  # the legend stays short
+    out.append(f'<text x="28" y="{ly}" fill="#2c3e50">{_xml(shown)}</text>')
+    x2 = 40 + 7 * max(len(shown), 4)
     out.append(
         f'<line x1="{x2}" y1="{ly - 4}" x2="{x2 + 18}" y2="{ly - 4}" stroke="{MEDIAN}" '
         'stroke-width="2" stroke-dasharray="4 3"/>'
@@ -165,7 +167,12 @@ def _config(font: str) -> dict:
     return {
         "font": font,
         "view": {"stroke": None},
-        "axis": {"labelFontSize": 10, "titleFontSize": 10, "titleFontWeight": "normal"},
+        "axis": {
+            "labelFontSize": 10,
+            "titleFontSize": 10,
+            "titleFontWeight": "normal",
+            "labelLimit": LIMIT,
+        },
         "legend": {"labelFontSize": 10, "titleFontSize": 10},
     }
 
@@ -271,12 +278,12 @@ def slope_spec(rows: list[dict], *, first: int, last: int, n: int) -> dict:
             {"mark": {"type": "circle", "size": 22, "color": CITY, "opacity": 1}},
             {
                 "transform": [{"filter": f"datum.year == '{first}'"}],
-                "mark": {"type": "text", "align": "right", "dx": -6, "fontSize": 9},
+                "mark": {"type": "text", "align": "right", "dx": -6, "fontSize": 9, "limit": LIMIT},
                 "encoding": {"text": {"field": "label"}},
             },
             {
                 "transform": [{"filter": f"datum.year == '{last}'"}],
-                "mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 9},
+                "mark": {"type": "text", "align": "left", "dx": 6, "fontSize": 9, "limit": LIMIT},
                 "encoding": {"text": {"field": "label"}},
             },
         ],

@@ -607,6 +607,7 @@ def group_report(
                 ),
                 "rows": table,
                 "tall": len(both) <= 40,  # a slope chart (tall) or a square scatter
+                "height": min(15.0, 2.0 + 0.48 * len(both)),  # cm: ~ the table's row height
                 "first": str(first),
                 "last": str(last),
                 "pooled": ctx.pooled,
