@@ -36,6 +36,8 @@ from indicators import (  # noqa: E402
 )
 from indicators.report import brief_pdf, group_label, report_pdf  # noqa: E402
 
+SOURCE = "bundled census data (data/cities.csv)"  # as the command line names it
+
 
 def _pages(pdf: bytes) -> int | None:
     try:
@@ -88,7 +90,7 @@ def main() -> None:
 
     def brief(members: str, adcode: str, lang: str) -> Callable[[], bytes]:
         def make() -> bytes:
-            build = Build.create(data, fw, Config(), members=members, units=units)
+            build = Build.create(data, fw, Config(), members=members, units=units, source=SOURCE)
             result = run_pipeline(build)
             ua = uncertainty(result, n=1000, seed=0)
             group = group_label(members, lang, len(build.members))
@@ -98,7 +100,7 @@ def main() -> None:
 
     def report(members: str, lang: str) -> Callable[[], bytes]:
         def make() -> bytes:
-            build = Build.create(data, fw, Config(), members=members, units=units)
+            build = Build.create(data, fw, Config(), members=members, units=units, source=SOURCE)
             result = run_pipeline(build)
             ua = uncertainty(result, n=1000, seed=0)
             group = group_label(members, lang, len(build.members))

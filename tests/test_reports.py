@@ -98,7 +98,9 @@ def census():
 @pytest.fixture(scope="module")
 def yrd(census):
     data, fw, units = census
-    result = run_pipeline(Build.create(data, fw, Config(), members="yrd27", units=units))
+    source = "bundled census data (data/cities.csv)"  # as the command line names it
+    build = Build.create(data, fw, Config(), members="yrd27", units=units, source=source)
+    result = run_pipeline(build)
     return result, uncertainty(result, n=100, seed=1)
 
 

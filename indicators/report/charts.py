@@ -256,7 +256,11 @@ def slope_spec(rows: list[dict], *, first: int, last: int, n: int) -> dict:
     y = {
         "field": "rank",
         "type": "quantitative",
-        "scale": {"reverse": True, "domain": [1, max(n, 2)], "nice": False},
+        "scale": {
+            "reverse": True,
+            "domain": [0, max(n, 2) + 0.5],
+            "nice": False,
+        },  # room for the years
         "axis": None,
     }
     x = {

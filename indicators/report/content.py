@@ -681,7 +681,14 @@ def group_report(
     briefs = [city_brief(ctx, a) for a in order]
     return {
         "title": t["report_title"].format(group=ctx.group),
-        "subtitle": t["report_subtitle"].format(year=year),
+        # the censuses are named only for the bundled census data (CLI and dashboard sources)
+        "subtitle": (
+            t["report_subtitle"]
+            if ctx.result.build.source.lower().startswith("bundled census data")
+            else t["report_subtitle_data"].format(source=ctx.source)
+            if ctx.source
+            else ""
+        ),
         "overview": overview,
         "dimensions": dimensions,
         "change": change,
