@@ -256,6 +256,8 @@ def test_unranked_city_gets_a_one_page_brief_that_says_so(census):
         pages = _pages(brief_pdf(result, "320100", 2020, lang, uncertainty=False))
         assert len(pages) == 1
         assert _squash(texts(lang)["not_ranked"]) in _squash(pages[0])
+        assert _squash(texts(lang)["excluded_note"]) in _squash(pages[0])
+        assert _squash(texts(lang)["no_sw"]) not in _squash(pages[0])
         report = _pages(report_pdf(result, 2020, lang, uncertainty=False, geo={}))
         assert _squash(texts(lang)["uncertainty_missing"]) in _squash("".join(report))
 
