@@ -341,3 +341,19 @@ def test_dashboard_helpers_make_the_pdfs_the_pages_offer(census, yrd):
     view = _view(census, zj, group="province", prov="浙江省", lang="en")
     assert reports.group_phrase(view) == "Zhejiang"
     assert reports.report_file_name(view) == "report_province_11_2020_en.pdf"
+
+
+def test_the_report_engine_never_imports_streamlit():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; import indicators.report, indicators.report.content, "
+        "indicators.report.charts, indicators.report.render, indicators.cli; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('streamlit', 'ui')); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    root = Path(__file__).resolve().parents[1]
+    proc = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
