@@ -1,4 +1,4 @@
-"""Command line: ``python -m indicators compute | uncertainty | build-data``.
+"""Command line: ``python -m indicators compute | uncertainty | report | build-data``.
 
 Errors never show a traceback: bad options exit with code 2 (usage), problems in the data or
 the method settings with code 1, each with a message on stderr. ``main(argv)`` returns the exit
@@ -16,6 +16,8 @@ Decisions (also in ``docs/METHODS.md``):
   ``--min-coverage`` is given, uses ``min_coverage = 0`` like COINr's ``Aggregate()`` default
   (``dat_thresh = NULL``: an aggregate exists as long as one child has data), and, unless
   ``--screen`` is given, no screening (COINr's default build has no ``Screen()``).
+* ``report`` writes the group report (or with ``--city`` one unit's brief) as PDF for
+  ``--year`` (default: the latest year), with the uncertainty analysis of ``--n``/``--seed``.
 * ``compute`` writes ``Result.ranking``: the scores and rank, then each unit-year's data
   coverage and screening verdict (``indicators_present, indicators_total, missing_dimensions,
   screening``), so an excluded unit is listed with its reason.
@@ -92,7 +94,9 @@ def add_declared(group, params, defaults: Any) -> None:
         group.add_argument(param.cli_flag, **kwargs)
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
+def _add_common(
+    parser: argparse.ArgumentParser, out_help: str = "output file: .csv, .xlsx or .parquet"
+) -> None:
     from indicators.config import PARAMETERS, Config
 
     inputs = parser.add_argument_group("inputs")
@@ -121,7 +125,7 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
         "--write-recipe", metavar="FILE", help="also write the recipe of this build to FILE"
     )
     add_declared(parser.add_argument_group("methods (see the list below)"), PARAMETERS, Config())
-    parser.add_argument("--out", required=True, help="output file: .csv, .xlsx or .parquet")
+    parser.add_argument("--out", required=True, help=out_help)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -153,6 +157,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(unc)
     add_declared(unc.add_argument_group("uncertainty"), UA_PARAMETERS, UNCERTAINTY_DEFAULTS)
+    report = sub.add_parser(
+        "report",
+        help="the group report, or one city's brief (--city), as PDF",
+        description="A PDF report for the peer group and year (overview, dimensions, change, "
+        "uncertainty, one page per city, methodology), or the one-page brief of --city.",
+        epilog=epilog,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_common(report, out_help="output file: .pdf")
+    extra = report.add_argument_group("report")
+    extra.add_argument("--lang", choices=["zh", "en"], default="zh", help="language (default zh)")
+    extra.add_argument("--city", metavar="ADCODE", help="only this unit's one-page brief")
+    add_declared(report.add_argument_group("uncertainty"), UA_PARAMETERS, UNCERTAINTY_DEFAULTS)
     sub.add_parser(
         "build-data",
         help="rebuild data/ from the census tables (see build-data --help)",
@@ -338,6 +355,56 @@ def _uncertainty(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report(args: argparse.Namespace) -> int:
+    from indicators.pipeline import run_pipeline
+    from indicators.report import FontMissing, ReportError, brief_pdf, group_label, report_pdf
+    from indicators.uncertainty import UNCERTAINTY_DEFAULTS, uncertainty
+
+    out = Path(args.out)
+    if out.suffix.lower() != ".pdf":
+        raise UsageError(f"--out must end in .pdf, got {args.out!r}")
+    for flag in ("data", "framework", "units_file"):
+        given = getattr(args, flag, None)
+        if given and _same_file(Path(given), out):
+            raise UsageError(f"--out {args.out} is also --{flag.replace('_', '-')}")
+    build, _source = _build(args)
+    years = build.years
+    year = years[-1] if args.year is None else args.year
+    if year not in years:
+        shown = ", ".join(str(y) for y in years)
+        raise ValidationError([f"year {year} is not in the data (years: {shown})"])
+    result = run_pipeline(build)
+    spec = args.units or (
+        "yrd27" if build.units is not None and "yrd27" in build.units.columns else "all"
+    )
+    group = group_label(spec, args.lang, len(build.members), build.units)
+    n = UNCERTAINTY_DEFAULTS.n if args.n is None else args.n
+    seed = UNCERTAINTY_DEFAULTS.seed if args.seed is None else args.seed
+    ua = uncertainty(result, n=n, seed=seed)
+    source = None  # the file names as given; the bundled data named in the report's language
+    if not args.data and not args.coinr:
+        from indicators.report.content import texts
+
+        source = texts(args.lang)["bundled_source"]
+    try:
+        if args.city:
+            city = args.city.strip()
+            if city not in build.members:
+                raise ReportError(f"--city {city}: not a unit of the peer group ({spec})")
+            pdf = brief_pdf(
+                result, city, year, args.lang, group=group, uncertainty=ua, source=source
+            )
+        else:
+            pdf = report_pdf(result, year, args.lang, group=group, uncertainty=ua, source=source)
+    except (ReportError, FontMissing) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    out.write_bytes(pdf)
+    what = f"brief of {args.city}" if args.city else f"report of {len(build.members)} units"
+    print(f"wrote the {what} ({len(pdf) // 1024} kB) to {out}", file=sys.stderr)
+    return 0
+
+
 def _build_data(argv: list[str]) -> int:
     try:
         from indicators.census.build import main as build_main
@@ -360,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return int(exc.code or 0)
         if args.command == "compute":
             return _compute(args)
+        if args.command == "report":
+            return _report(args)
         return _uncertainty(args)
     except UsageError as exc:
         print(str(exc), file=sys.stderr)

@@ -120,11 +120,16 @@ def city_facts(
     *,
     intervals: pd.DataFrame | None = None,
     peers: int = 3,
+    sw: pd.DataFrame | None = None,
+    near: pd.DataFrame | None = None,
 ) -> CityFacts:
     """Gather the numbers that :func:`city_summary` words (see the module docstring).
 
     ``intervals`` is :attr:`UncertaintyResult.ranks` (``adcode, year, p05, p95, wide``) or
-    ``None``. Raises ``ValueError`` for a unit-year that is not in the result.
+    ``None``. ``sw`` and ``near`` may pass in :func:`strengths_weaknesses` (any ``k``: the first
+    of each kind is used) and :func:`nearest_peers` (the first ``peers`` rows are used) of the
+    same unit and year when the caller has them (the PDF report, for 337 units), so they are not
+    computed twice. Raises ``ValueError`` for a unit-year that is not in the result.
     """
     framework = result.framework
     root = framework.root
@@ -157,7 +162,8 @@ def city_facts(
             dims.append((code, int(own_ranks[code]), float(own[code])))
     dims.sort(key=lambda d: (d[1], -d[2]))
 
-    sw = strengths_weaknesses(result, adcode, year, k=1)
+    if sw is None:
+        sw = strengths_weaknesses(result, adcode, year, k=1)
     picks = {}
     for kind in ("strength", "weakness"):
         part = sw.loc[sw["kind"] == kind]
@@ -203,7 +209,7 @@ def city_facts(
                 if pd.isna(ra_row[code].iloc[0]) and pd.notna(rb_row[code].iloc[0])
             )
 
-    near = nearest_peers(result, adcode, year, k=peers)
+    near = nearest_peers(result, adcode, year, k=peers) if near is None else near.head(peers)
     peer_names = tuple(_name(result, a, lang) for a in near["adcode"])
 
     interval = None

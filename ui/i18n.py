@@ -427,6 +427,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "One colour scale ({low}–{high}) for {years}: scores are normalised over the years "
         "pooled, so colours compare across years.",
     ),
+    # --- reports
+    "download_brief": ("下载城市简报（PDF）", "Download the city brief (PDF)"),
+    "download_report": ("下载报告（PDF）", "Download the report (PDF)"),
+    "pdf_unavailable": ("无法生成 PDF：{reason}", "No PDF can be made: {reason}"),
 }
 
 
