@@ -473,11 +473,16 @@ def nearest_peers(
     :math:`p/m` so that units with fewer shared coordinates are not artificially close. Units
     sharing no coordinate are left out. Ties in distance are ordered by adcode.
 
+    ``rms`` :math:`= d/\\sqrt{p} = \\sqrt{\\frac{1}{m}\\sum_{j \\in M} (x_{uj} - x_{vj})^2}` is the
+    same distance read per coordinate: the root-mean-square difference of the two profiles, in
+    the units of the scores (index points on a 0–100 scale under min–max normalisation), i.e.
+    "the two units differ by about ``rms`` points per indicator". Same order as ``distance``.
+
     Returns
     -------
     DataFrame
-        ``adcode, distance, shared`` (:math:`m`), ``rank`` (the peer's index rank), nearest
-        first.
+        ``adcode, distance, rms, shared`` (:math:`m`), ``rank`` (the peer's index rank),
+        nearest first.
 
     References
     ----------
@@ -499,10 +504,12 @@ def nearest_peers(
     sq = np.nansum((y - x) ** 2, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = np.sqrt(sq * p / shared)
+        rms = np.sqrt(sq / shared)
     out = pd.DataFrame(
         {
             "adcode": others["adcode"].to_numpy(),
             "distance": distance,
+            "rms": rms,
             "shared": shared.astype("int64"),
         }
     )

@@ -207,7 +207,7 @@ def test_nearest_peers_shared_coordinates_scaled():
     )
     scores["rank"] = [3, 1, 2, 5, 4]
     out = nearest_peers(_fake_result(scores), "u1", 2020, k=5)
-    assert list(out.columns) == ["adcode", "distance", "shared", "rank"]
+    assert list(out.columns) == ["adcode", "distance", "rms", "shared", "rank"]
     # u5: sqrt(0.5) ≈ 0.707; u3: one shared coordinate, sqrt(1 · 2/1) = 1.414; u2: 5;
     # u4 shares nothing with u1 and is left out
     assert list(out["adcode"]) == ["u5", "u3", "u2"]

@@ -222,7 +222,7 @@ def test_missing_values_show_their_reason():
     at = run("city", params={"city": "310000", "year": "2010"})
     profile = next(d.value for d in at.dataframe if "note" in d.value.columns)
     ict = profile.loc[profile["indicator"].str.contains("信息")].iloc[0]
-    assert pd.isna(ict["raw"]) and "2010" in ict["note"]
+    assert ict["value"] == "—" and "2010" in ict["note"]
     at = run("methodology", params={"group": "all"})
     coverage = next(d.value for d in at.dataframe if "缺失原因" in d.value.columns)
     assert coverage["缺失原因"].str.contains("三沙").any()
