@@ -136,16 +136,15 @@ with right:
 # 5. Strengths and weaknesses
 st.subheader(t("strengths_weaknesses", lang))
 sw = loaders.strengths_weaknesses(result, adcode, year, k=3)
-s_col, w_col = st.columns(2)
-for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness", "weaknesses")):
-    with column:
-        st.markdown(f"**{t(title, lang)}**")
-        st.dataframe(
-            views.strengths_table(sw, profile, kind, lang),
-            hide_index=True,
-            width="stretch",
-            column_config=profile_config,
-        )
+# one above the other: side by side, half a page cannot hold the long indicator names
+for kind, title in (("strength", "strengths"), ("weakness", "weaknesses")):
+    st.markdown(f"**{t(title, lang)}**")
+    st.dataframe(
+        views.strengths_table(sw, profile, kind, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=profile_config,
+    )
 
 with st.expander(t("all_indicators", lang)):
     st.dataframe(

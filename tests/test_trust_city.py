@@ -252,3 +252,19 @@ def test_strengths_and_weaknesses_are_narrow_and_every_value_has_its_unit(lang):
         for value in table["value"]:
             assert any(value.endswith(u) for u in units), value
         assert table["rank"].str.fullmatch(r"\d+ / 27").all()
+
+
+@pytest.mark.parametrize(
+    ("lang", "label"), [("zh", "人才发展<br>可持续性"), ("en", "Growth<br>environment")]
+)
+def test_radar_axis_labels_are_wrapped_to_fit(lang, label):
+    """The layout itself is measured in tests/browser/test_trust_city_layout.py."""
+    import json
+
+    at = city({"city": ANQING, "lang": lang})
+    spec = json.loads(next(c for c in at.get("plotly_chart") if "radar" in c.proto.id).proto.spec)
+    assert label in spec["data"][0]["theta"]
+    assert all(len(line) <= 14 for t in spec["data"][0]["theta"] for line in t.split("<br>"))
+    from ui.figures import wrap_label
+
+    assert wrap_label("<b>x</b> y") == "&lt;b&gt;x&lt;/b&gt; y"  # still escaped for Plotly
