@@ -52,7 +52,9 @@ banner = views.screening_banner(
 )
 if banner is not None:
     st.warning(banner[1], icon=":material/block:" if excluded else ":material/warning:")
-c1, c2, c3, c4 = st.columns(4)
+if coverage:
+    st.caption(t("coverage_line", lang, coverage=coverage, year=year))
+c1, c2, c3 = st.columns(3)
 if excluded:  # no score and no rank metric that would pretend otherwise
     c1.metric(md(fw.name(root, lang)), "—")
     c2.metric(t("rank", lang), t("not_ranked", lang))
@@ -74,7 +76,6 @@ if not excluded:
                 delta_color="orange" if wide else "normal",
                 delta_arrow="off" if wide else "auto",
             )
-c4.metric(t("coverage_label", lang), coverage or "—", help=t("coverage_help", lang))
 if wide:
     st.caption(t("wide_interval_note", lang))
 
@@ -86,12 +87,9 @@ profile_config = columns_config(
 )
 if excluded:  # nothing to analyse: show the data it has and why the rest is missing
     st.subheader(t("profile_not_ranked_title", lang))
-    st.dataframe(
-        views.profile_display(profile, lang),
-        hide_index=True,
-        width="stretch",
-        column_config=profile_config,
-    )
+    has = views.profile_display(profile, lang)[["indicator", "value", "group_median_raw", "note"]]
+    # a static table: the reasons wrap instead of being cut (no score or rank to show)
+    st.table(has.rename(columns=views.profile_columns(lang)), hide_index=True, border="horizontal")
     st.caption(t("source_note", lang))
     st.stop()
 
@@ -194,18 +192,8 @@ elif current_rank == 1:
 elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
     with st.spinner(t("computing", lang)):
         wit = loaders.what_it_takes(result, adcode, year, int(places))
-    table = views.what_if_table(wit, fw, lang)
-    helps = views.what_if_help(lang)
-    st.dataframe(
-        table,
-        hide_index=True,
-        width="stretch",
-        column_config={
-            c: st.column_config.Column(
-                help=helps.get(c), alignment="right" if 0 < i < len(table.columns) - 1 else None
-            )
-            for i, c in enumerate(table.columns)
-        },
-    )
+    # a static table: its cells wrap, so seven columns with units fit at 1,280 px without
+    # scrolling sideways (an interactive grid cuts long cells instead)
+    st.table(views.what_if_table(wit, fw, lang), hide_index=True, border="horizontal")
     st.caption(t("what_if_caption", lang))
 st.caption(t("source_note", lang))

@@ -258,7 +258,7 @@ def test_city_what_if_runs_with_group_imputation():
     at = run("city", params={"imp": "group_mean", "city": "340100"})
     at.toggle(key="what_if_on").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
-    what_if = at.dataframe[-1].value
+    what_if = at.table[-1].value
     assert len(what_if) == 19
 
 

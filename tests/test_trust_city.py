@@ -82,13 +82,15 @@ def test_an_excluded_city_says_it_is_not_ranked_and_why(lang, words, dims, label
     shown = metrics(at)
     assert shown[label] == ("未参与排名" if lang == "zh" else "Not ranked")
     assert not any(k.startswith(("排名区间", "Rank interval")) for k in shown)
-    coverage = shown["数据覆盖" if lang == "zh" else "Data coverage"]
-    assert coverage == ("9/19 项指标" if lang == "zh" else "9/19 indicators")
+    coverage = "9/19 项指标" if lang == "zh" else "9/19 indicators"
+    assert any(coverage in c.value for c in at.caption)
     text = shown_text(at)
     assert "nan" not in text.lower() and "None" not in text
     assert not at.get("plotly_chart")  # no radar of a profile that has no scores
-    data = table_with(at, "note")  # the data it has, and why the rest is missing
-    assert (data["value"] == "—").sum() == 19 - 9 and data["note"].str.len().gt(0).any()
+    data = at.table[0].value  # the data it has, and why the rest is missing
+    value, why = ("数值", "缺失原因") if lang == "zh" else ("Value", "Why missing")
+    assert list(data.columns)[1:] == [value, "组内中位数" if lang == "zh" else "Group median", why]
+    assert (data[value] == "—").sum() == 19 - 9 and data[why].str.len().gt(0).sum() == 19 - 9
 
 
 @pytest.mark.parametrize("adcode", [SHANGHAI, XUANCHENG])  # first and last of the YRD 27
@@ -96,9 +98,10 @@ def test_an_excluded_city_says_it_is_not_ranked_and_why(lang, words, dims, label
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_every_city_shows_its_coverage_next_to_the_headline(adcode, year, present, lang):
     at = city({"city": adcode, "year": year, "lang": lang})
-    shown = metrics(at)
     expected = f"{present}/19 项指标" if lang == "zh" else f"{present}/19 indicators"
-    assert shown["数据覆盖" if lang == "zh" else "Data coverage"] == expected
+    line = next(c.value for c in at.caption if expected in c.value)
+    assert line.startswith("数据覆盖" if lang == "zh" else "Data coverage")
+    assert len(at.metric) == 3  # index, rank, rank interval
     assert not at.warning  # ranked normally: no banner
     assert "None" not in shown_text(at) and "nan" not in shown_text(at)
 
@@ -163,7 +166,7 @@ def what_if(lang: str, adcode: str = ANQING) -> pd.DataFrame:
     at = city({"city": adcode, "lang": lang})
     at.toggle(key="what_if_on").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.dataframe[-1].value
+    table = at.table[-1].value
     caption = " ".join(c.value for c in at.caption)
     return table, caption
 
@@ -193,7 +196,7 @@ def test_what_if_table_reads_in_units_sorted_by_effort_with_its_warnings(lang):
     assert all(len(m) <= 2 for c in cells for m in numbers.findall(c)), "at most 2 decimals"
     effort, note, new_rank = cols[4], cols[6], cols[5]
     unreachable = "无法达到" if zh else "not reachable"
-    beyond = "超出组内所有城市" if zh else "beyond every city in the group"
+    beyond = "⚠ 超出组内所有城市" if zh else "⚠ beyond every city in the group"
     blocked = table.loc[table[note] == unreachable]
     assert len(blocked) and (blocked[new_rank] == "—").all() and (blocked[cols[2]] == "—").all()
     assert list(table.index[table[note] == unreachable]) == list(range(19 - len(blocked), 19))

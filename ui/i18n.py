@@ -313,11 +313,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Data: 2010 and 2020 national censuses by county (compiled by Lei Dong et al., MIT licence).",
     ),
     # --- trust-city
-    "coverage_label": ("数据覆盖", "Data coverage"),
     "coverage_value": ("{present}/{total} 项指标", "{present}/{total} indicators"),
-    "coverage_help": (
-        "该城市在本年份有数据的指标数 / 框架中的指标总数。",
-        "Indicators with a value for this city in this year / indicators in the framework.",
+    "coverage_line": (
+        "数据覆盖：**{coverage}**（{year} 年有数据的指标 / 框架中的全部指标）",
+        "Data coverage: **{coverage}** (indicators with a value in {year} / all indicators of "
+        "the framework)",
     ),
     "not_ranked": ("未参与排名", "Not ranked"),
     "screen_excluded": (
@@ -379,36 +379,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "wit_change": ("所需变化", "Change needed"),
     "wit_effort": ("占组内极差", "Share of group range"),
     "wit_note": ("说明", "Note"),
-    "wit_beyond": ("超出组内所有城市", "beyond every city in the group"),
+    "wit_beyond": ("⚠ 超出组内所有城市", "⚠ beyond every city in the group"),
     "wit_not_reachable": ("无法达到", "not reachable"),
     "wit_no_spread": ("组内各城市取值相同", "every city has the same value"),
     "wit_missing": ("数据缺失", "no data"),
     "wit_excluded": ("未参与排名", "not ranked"),
     "wit_already_first": ("已排第一", "already first"),
-    "wit_help_target": (
-        "单独改变该指标、其他指标不变时，达到目标名次所需的最小值",
-        "The smallest value that reaches the target rank when only this indicator changes",
-    ),
-    "wit_help_change": (
-        "目标值 − 当前值，使用指标自身单位（百分比指标为百分点）",
-        "Target − current, in the indicator's own unit (percentage points for a % share)",
-    ),
-    "wit_help_effort": (
-        "所需变化占组内该指标极差（最高城市 − 最低城市）的比例；越小越容易",
-        "The change as a share of the group's range (highest city − lowest city); smaller is "
-        "easier",
-    ),
-    "wit_help_new_rank": (
-        "达到目标值后的排名；无法达到时不给出",
-        "The rank with the target value; none when it cannot be reached",
-    ),
     "what_if_caption": (
-        "每项指标单独计算（其他指标不变，整个指数重新计算），按“占组内极差”从小到大排列："
+        "目标值是单独改变该项指标（其他指标不变，整个指数重新计算）时达到目标名次所需的最小值；"
+        "所需变化使用指标自身单位（百分比指标为百分点）。按“占组内极差”从小到大排列："
         "例如 25% 表示所需变化相当于组内最高与最低城市差距的四分之一。"
         "“超出组内所有城市”表示目标值超过了组内任何城市的现有水平，不宜视为现实目标；"
         "“无法达到”表示即使超出组内最佳城市一个极差也不足以提升名次。",
-        "Each indicator on its own (all others unchanged, the whole index recomputed), easiest "
-        "first by share of the group's range: 25% means a change of a quarter of the gap between "
+        "The target is the smallest value that reaches the target rank when only this "
+        "indicator changes (all others unchanged, the whole index recomputed); the change is in "
+        "the indicator's own unit (percentage points for a % share). Easiest first by share of "
+        "the group's range: 25% means a change of a quarter of the gap between "
         "the group's highest and lowest city. “Beyond every city in the group” means no city "
         "of the group has such a value, so it is hardly a realistic target; “not reachable” "
         "means even a value one whole range beyond the group's best city does not lift the rank.",

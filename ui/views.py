@@ -310,18 +310,6 @@ def what_if_table(wit: pd.DataFrame, framework: Framework, lang: str) -> pd.Data
     return out.drop(columns=["_feasible", "_effort"]).reset_index(drop=True)
 
 
-def what_if_help(lang: str) -> dict[str, str]:
-    """Column label -> help text of the what-if table."""
-    from ui.i18n import t
-
-    return {
-        t("wit_target", lang): t("wit_help_target", lang),
-        t("wit_change", lang): t("wit_help_change", lang),
-        t("wit_effort", lang): t("wit_help_effort", lang),
-        t("new_rank", lang): t("wit_help_new_rank", lang),
-    }
-
-
 def compare_table(
     result, framework: Framework, chosen: list[str], year: int, names: dict[str, str], lang: str
 ) -> pd.DataFrame:
@@ -557,7 +545,7 @@ def rank_move(before, after, lang: str) -> str:
 
 
 def _unit_text(unit: str) -> str:
-    return unit if unit in ("%", "‰") else f" {unit}" if unit else ""
+    return unit if unit.startswith(("%", "‰")) else f" {unit}" if unit else ""
 
 
 def _with_unit(value, unit: str, lang: str, digits: int | None = None) -> str:
