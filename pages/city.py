@@ -39,6 +39,14 @@ def columns_config(labels: dict[str, str], helps: dict[str, str], right: tuple =
     }
 
 
+def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell and header escaped with ``md``: ``st.table`` renders Markdown in its
+    cells, and names, units and reasons may come from an uploaded file."""
+    out = frame.map(lambda v: v if pd.isna(v) else md(v))
+    out.columns = [md(c) for c in out.columns]
+    return out
+
+
 # 3. Headline: screening first (an unranked city must not look ranked), then the numbers
 both = f"{names.get(adcode, adcode)} · {other_names.get(adcode, adcode)}"
 st.header(md(both), anchor=False)
@@ -89,7 +97,11 @@ if excluded:  # nothing to analyse: show the data it has and why the rest is mis
     st.subheader(t("profile_not_ranked_title", lang))
     has = views.profile_display(profile, lang)[["indicator", "value", "group_median_raw", "note"]]
     # a static table: the reasons wrap instead of being cut (no score or rank to show)
-    st.table(has.rename(columns=views.profile_columns(lang)), hide_index=True, border="horizontal")
+    st.table(
+        as_markdown(has.rename(columns=views.profile_columns(lang))),
+        hide_index=True,
+        border="horizontal",
+    )
     st.caption(t("source_note", lang))
     st.stop()
 
@@ -194,6 +206,6 @@ elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
         wit = loaders.what_it_takes(result, adcode, year, int(places))
     # a static table: its cells wrap, so seven columns with units fit at 1,280 px without
     # scrolling sideways (an interactive grid cuts long cells instead)
-    st.table(views.what_if_table(wit, fw, lang), hide_index=True, border="horizontal")
+    st.table(as_markdown(views.what_if_table(wit, fw, lang)), hide_index=True, border="horizontal")
     st.caption(t("what_if_caption", lang))
 st.caption(t("source_note", lang))

@@ -61,6 +61,13 @@ def shown_text(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def unescaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """A static table (st.table, its text escaped for Markdown) as the reader sees it."""
+    out = frame.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v)
+    out.columns = [re.sub(r"\\(.)", r"\1", c) for c in out.columns]
+    return out
+
+
 def table_with(at: AppTest, column: str) -> pd.DataFrame:
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
@@ -87,7 +94,7 @@ def test_an_excluded_city_says_it_is_not_ranked_and_why(lang, words, dims, label
     text = shown_text(at)
     assert "nan" not in text.lower() and "None" not in text
     assert not at.get("plotly_chart")  # no radar of a profile that has no scores
-    data = at.table[0].value  # the data it has, and why the rest is missing
+    data = unescaped(at.table[0].value)  # the data it has, and why the rest is missing
     value, why = ("数值", "缺失原因") if lang == "zh" else ("Value", "Why missing")
     assert list(data.columns)[1:] == [value, "组内中位数" if lang == "zh" else "Group median", why]
     assert (data[value] == "—").sum() == 19 - 9 and data[why].str.len().gt(0).sum() == 19 - 9
@@ -166,7 +173,7 @@ def what_if(lang: str, adcode: str = ANQING) -> pd.DataFrame:
     at = city({"city": adcode, "lang": lang})
     at.toggle(key="what_if_on").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
-    table = at.table[-1].value
+    table = unescaped(at.table[-1].value)
     caption = " ".join(c.value for c in at.caption)
     return table, caption
 
@@ -271,3 +278,30 @@ def test_radar_axis_labels_are_wrapped_to_fit(lang, label):
     from ui.figures import wrap_label
 
     assert wrap_label("<b>x</b> y") == "&lt;b&gt;x&lt;/b&gt; y"  # still escaped for Plotly
+
+
+def test_static_tables_escape_names_from_an_uploaded_framework():
+    """st.table renders Markdown in its cells: an uploaded indicator name must show literally."""
+    framework = (
+        "code,parent,level,name_zh,name_en,direction,weight\n"
+        "idx,,3,指数,Index,,1\n"
+        "A,idx,2,甲,Alpha,,1\n"
+        "B,idx,2,乙,Beta,,1\n"
+        "a1,A,1,![x](http://example.com/a.png),Alpha one,1,1\n"
+        "a2,A,1,甲二,Alpha two,-1,1\n"
+        "b1,B,1,乙一,Beta one,1,1\n"
+    ).encode()
+    data = b"adcode,year,a1,a2,b1\nu1,2020,1,5,3\nu2,2020,2,4,1\nu3,2020,3,3,2\nu4,2020,4,1,5\n"
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
+    at.run()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="up_data").set_value(("mine.csv", data, "text/csv"))
+    at.file_uploader(key="up_fw").set_value(("framework.csv", framework, "text/csv"))
+    at.run()
+    next(b for b in at.button if b.label in ("校验并使用", "Validate and use")).click().run()
+    at.query_params["city"] = "u1"  # rank 4 of 4: something to climb
+    at.switch_page("pages/city.py").run()
+    at.toggle(key="what_if_on").set_value(True).run()
+    assert not at.exception, [e.value for e in at.exception]
+    cells = at.table[-1].value.iloc[:, 0].tolist()
+    assert r"\!\[x\]\(http\:⁠//example\.com/a\.png\)" in cells, cells

@@ -79,3 +79,23 @@ def test_strengths_and_weaknesses_tables_fit_without_scrolling(server, browser, 
     overflow = page.evaluate(TABLE_OVERFLOW_JS)
     page.close()
     assert overflow[:2] == [0, 0], overflow
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_what_if_table_fits_without_scrolling(server, browser, lang):
+    page = open_city(browser, server, f"lang={lang}&city=340800")
+    page.get_by_role("switch").first.click(force=True)
+    page.wait_for_selector('[data-testid="stTable"] table', state="attached", timeout=90_000)
+    page.wait_for_selector(
+        '[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=90_000
+    )
+    sizes = page.evaluate(
+        """() => [...document.querySelectorAll('[data-testid="stTable"]')].map(t => {
+             const box = t.getBoundingClientRect(), table = t.querySelector('table');
+             return {over: t.scrollWidth - t.clientWidth,
+                     right: box.right - table.getBoundingClientRect().right,
+                     rows: table.querySelectorAll('tbody tr').length}; })"""
+    )
+    page.close()
+    assert sizes and sizes[-1]["rows"] == 19, sizes
+    assert sizes[-1]["over"] <= 0 and sizes[-1]["right"] >= 0, sizes
