@@ -473,11 +473,16 @@ def nearest_peers(
     :math:`p/m` so that units with fewer shared coordinates are not artificially close. Units
     sharing no coordinate are left out. Ties in distance are ordered by adcode.
 
+    ``rms`` :math:`= d/\\sqrt{p} = \\sqrt{\\frac{1}{m}\\sum_{j \\in M} (x_{uj} - x_{vj})^2}` is the
+    same distance read per coordinate: the root-mean-square difference of the two profiles, in
+    the units of the scores (index points on a 0–100 scale under min–max normalisation), i.e.
+    "the two units differ by about ``rms`` points per indicator". Same order as ``distance``.
+
     Returns
     -------
     DataFrame
-        ``adcode, distance, shared`` (:math:`m`), ``rank`` (the peer's index rank), nearest
-        first.
+        ``adcode, distance, rms, shared`` (:math:`m`), ``rank`` (the peer's index rank),
+        nearest first.
 
     References
     ----------
@@ -499,10 +504,12 @@ def nearest_peers(
     sq = np.nansum((y - x) ** 2, axis=1)
     with np.errstate(divide="ignore", invalid="ignore"):
         distance = np.sqrt(sq * p / shared)
+        rms = np.sqrt(sq / shared)
     out = pd.DataFrame(
         {
             "adcode": others["adcode"].to_numpy(),
             "distance": distance,
+            "rms": rms,
             "shared": shared.astype("int64"),
         }
     )
@@ -528,6 +535,19 @@ def _unit_rank(index: np.ndarray, row: int, year_rows: np.ndarray, target: int):
     return rank, own - threshold
 
 
+#: How far beyond the group's best value :func:`what_it_takes` searches, in group ranges.
+REACH = 1.0
+
+
+def _domain(framework: Framework, code: str, observed: np.ndarray) -> tuple[float, float]:
+    """Values an indicator can take: ``[0, 100]`` for a share (unit ``%``), ``[0, ∞)`` when
+    every observed value is ``≥ 0`` (counts, years, rates of this census set), else unbounded."""
+    units = {framework.unit(code, "zh").strip(), framework.unit(code, "en").strip()}
+    low = 0.0 if np.nanmin(observed) >= 0 else -np.inf
+    high = 100.0 if "%" in units and np.nanmax(observed) <= 100 else np.inf
+    return low, high
+
+
 def what_it_takes(
     result: Result,
     adcode: str,
@@ -536,9 +556,11 @@ def what_it_takes(
     *,
     rtol: float = 1e-6,
     codes: Sequence[str] | None = None,
+    reach: float = REACH,
 ) -> pd.DataFrame:
     """For each indicator, the smallest change of its raw value alone that lifts the unit by
-    ``places`` ranks in the index (all else equal).
+    ``places`` ranks in the index (all else equal), and how large that change is against the
+    spread of the group.
 
     The index is recomputed by the build's own steps (:func:`indicators.pipeline.compute`) for
     every trial value, same config and peer group, so everything learned from the data moves
@@ -546,23 +568,31 @@ def what_it_takes(
     z-score moments, data-driven weights and ranks are all recomputed.
 
     Method. Let :math:`r_0` be the unit's rank and :math:`t = \\max(1, r_0 - places)` the
-    target rank. For indicator :math:`j` with direction :math:`d_j` the trial values run from
-    the current value :math:`x_0` to the best value :math:`x^*` of the group in ``year``
-    (maximum if :math:`d_j = +1`, minimum if :math:`-1`). With
-    :math:`g(x) = S_u(x) - S_{(t)}(x)` (the unit's index minus the ``t``-th best index of the
-    other units), the unit reaches rank :math:`\\le t` iff :math:`g(x) \\ge 0`. If
-    :math:`g(x^*) < 0` the change is **infeasible** (even the group's best value does not
-    suffice). Otherwise the smallest sufficient value is found by a safeguarded
-    false-position search (Illinois variant, with bisection steps when the bracket shrinks
-    slowly) on :math:`[x_0, x^*]`, keeping the bracket :math:`g(lo) < 0 \\le g(hi)`; each new
-    upper end :math:`hi` is checked against :math:`hi - tol` (for the piecewise-linear
-    :math:`g` of min-max and arithmetic means this ends the search in a few runs).
-    It stops when :math:`|hi - lo| \\le tol =` ``rtol`` :math:`\\cdot|x^* - x_0|`;
-    ``required`` is :math:`hi`: it suffices, and :math:`hi - tol` does not. This needs no smoothness
-    of :math:`g` (rank normalisation makes it a step function); it assumes that :math:`g` is
-    non-decreasing in the improvement, which holds for the monotone normalisations and means;
-    if outlier treatment makes it non-monotone the value found is *a* sufficient value, the
-    smallest within the bracket.
+    target rank. For indicator :math:`j` with direction :math:`d_j`, let :math:`m, M` be the
+    smallest and largest value among the ranked units of the group in ``year`` (the unit
+    included), :math:`R = M - m` the group's observed range and :math:`x^*` the group's best
+    value (:math:`M` if :math:`d_j = +1`, :math:`m` if :math:`-1`). Trial values run from the
+    current value :math:`x_0` to the search limit :math:`x_L = x^* + d_j \\cdot` ``reach``
+    :math:`\\cdot R` (default one whole range beyond the best unit), clipped to the values the
+    indicator can take (``[0, 100]`` for a ``%`` share, ``[0, ∞)`` when no observed value is
+    negative). With :math:`g(x) = S_u(x) - S_{(t)}(x)` (the unit's index minus the ``t``-th best
+    index of the other units), the unit reaches rank :math:`\\le t` iff :math:`g(x) \\ge 0`. If
+    :math:`g(x_L) < 0` the change is **not reachable**. Otherwise the smallest sufficient value
+    is found by a safeguarded false-position search (Illinois variant, with bisection steps when
+    the bracket shrinks slowly) on :math:`[x_0, x_L]`, keeping the bracket
+    :math:`g(lo) < 0 \\le g(hi)`; each new upper end :math:`hi` is checked against
+    :math:`hi - tol` (for the piecewise-linear :math:`g` of min-max and arithmetic means this
+    ends the search in a few runs). It stops when :math:`|hi - lo| \\le tol =` ``rtol``
+    :math:`\\cdot|x_L - x_0|`; ``required`` is :math:`hi`: it suffices, and :math:`hi - tol`
+    does not. This needs no smoothness of :math:`g` (rank normalisation makes it a step
+    function); it assumes that :math:`g` is non-decreasing in the improvement, which holds for
+    the monotone normalisations and means; if outlier treatment makes it non-monotone the value
+    found is *a* sufficient value, the smallest within the bracket.
+
+    **Effort** :math:`e = |x_{req} - x_0| / R`: the change as a share of the group's observed
+    range, comparable across indicators with different units (0.1 = a tenth of the distance
+    between the group's lowest and highest unit). :math:`e > 1` or a required value beyond
+    :math:`x^*` (``beyond_range``) means no unit of the group has such a value.
 
     Parameters
     ----------
@@ -572,32 +602,43 @@ def what_it_takes(
     places : int
         Ranks to gain; a target above rank 1 is clamped to rank 1.
     rtol : float
-        Tolerance of the search, relative to :math:`|x^* - x_0|`.
+        Tolerance of the search, relative to :math:`|x_L - x_0|`.
     codes : sequence of str, optional
         Only these indicators (default: every indicator).
+    reach : float
+        How far beyond the group's best value to search, in group ranges (``0``: never beyond
+        the best unit of the group).
 
     Returns
     -------
     DataFrame
         One row per indicator in framework order: ``code, current, required, change``
         (``required - current``, in the indicator's own units; negative for a "less is better"
-        indicator), ``change_pct`` (``100 · change / |current|``), ``new_rank`` (rank with the
-        required value), ``feasible`` (bool) and ``note`` (``""``, ``"missing"``: no value
-        for the unit; ``"best value not enough"``; ``"already best"``: the unit already has
-        the group's best value; ``"already first"``; ``"excluded"``: the unit-year is screened
-        out of the ranking, ``Config.screen``).
+        indicator), ``change_pct`` (``100 · change / |current|``), ``group_min``,
+        ``group_max`` (:math:`m, M`), ``effort`` (:math:`e`), ``beyond_range`` (bool: the
+        required value lies outside :math:`[m, M]`), ``new_rank`` (rank with the required value;
+        missing when not feasible), ``feasible`` (bool) and ``note`` (``""``; ``"missing"``: no
+        value for the unit, or no index; ``"not reachable"``: no value up to :math:`x_L`
+        suffices; ``"no spread"``: every unit of the group has the same value; ``"already
+        first"``; ``"excluded"``: the unit-year is screened out of the ranking,
+        ``Config.screen``).
     """
     from indicators.pipeline import compute
 
     if places < 1:
         raise ValueError("places must be at least 1")
+    if not reach >= 0:
+        raise ValueError("reach must be 0 or more")
     build = result.build
+    framework = result.framework
     panel, tree = build.panel, build.tree
     found = np.flatnonzero((panel.adcodes == str(adcode)) & (panel.years == year))
     if found.size == 0:
         raise ValueError(f"unit {adcode!r} has no row for year {year} in the group")
     row = int(found[0])
     year_rows = np.flatnonzero(panel.years == year)
+    kept = result.arrays.screening.kept
+    ranked_rows = year_rows[kept[year_rows]]
     root = tree.root_col
     index = result.arrays.V[:, root]
     current_rank = result.arrays.root_rank[row]
@@ -607,49 +648,66 @@ def what_it_takes(
         "required",
         "change",
         "change_pct",
+        "group_min",
+        "group_max",
+        "effort",
+        "beyond_range",
         "new_rank",
         "feasible",
         "note",
     ]
     rows: list[dict[str, Any]] = []
+    nan = float("nan")
 
-    def entry(code, current, required, new_rank, feasible, note):
-        change = required - current if not math.isnan(required) else float("nan")
-        pct = 100.0 * change / abs(current) if current not in (0.0,) else float("nan")
+    def entry(code, current, low, high, required=nan, new_rank=nan, note=""):
+        change = required - current if not math.isnan(required) else nan
+        pct = 100.0 * change / abs(current) if current not in (0.0,) else nan
+        spread = high - low
+        beyond = not math.isnan(required) and not (low <= required <= high)
         return {
             "code": code,
             "current": current,
             "required": required,
             "change": change,
             "change_pct": pct,
+            "group_min": low,
+            "group_max": high,
+            "effort": abs(change) / spread if spread > 0 else nan,
+            "beyond_range": beyond,
             "new_rank": new_rank,
-            "feasible": feasible,
+            "feasible": not math.isnan(required),
             "note": note,
         }
 
-    nan = float("nan")
-    excluded = not result.arrays.screening.kept[row]
+    excluded = not kept[row]
     for code in tree.indicators if codes is None else codes:
         j = tree.indicators.index(code)
         current = float(panel.X[row, j])
+        column = panel.X[ranked_rows, j]
+        low, high = (
+            (float(np.nanmin(column)), float(np.nanmax(column)))
+            if np.isfinite(column).any()
+            else (nan, nan)
+        )
         if excluded:
-            rows.append(entry(code, current, nan, nan, False, "excluded"))
+            rows.append(entry(code, current, low, high, note="excluded"))
             continue
-        if math.isnan(current_rank):
-            rows.append(entry(code, current, nan, nan, False, "missing"))
+        if math.isnan(current_rank) or math.isnan(current):
+            rows.append(entry(code, current, low, high, note="missing"))
             continue
         if current_rank <= 1:
-            rows.append(entry(code, current, nan, 1.0, False, "already first"))
+            rows.append(entry(code, current, low, high, note="already first"))
             continue
-        if math.isnan(current):
-            rows.append(entry(code, current, nan, nan, False, "missing"))
+        if not high > low:
+            rows.append(entry(code, current, low, high, note="no spread"))
             continue
         target = max(1, int(current_rank) - places)
         direction = tree.directions[j]
-        column = panel.X[year_rows, j]
-        best = float(np.nanmax(column) if direction > 0 else np.nanmin(column))
-        if (best - current) * direction <= 0:
-            rows.append(entry(code, current, nan, float(current_rank), False, "already best"))
+        best = high if direction > 0 else low
+        lower, upper = _domain(framework, code, panel.X[:, j])
+        limit = float(np.clip(best + direction * reach * (high - low), lower, upper))
+        if (limit - current) * direction <= 0:  # already at the edge of what the value can be
+            rows.append(entry(code, current, low, high, note="not reachable"))
             continue
         trial = np.array(panel.X, copy=True)
 
@@ -657,13 +715,13 @@ def what_it_takes(
             trial[row, j] = value
             return _unit_rank(compute(build, trial).V[:, root], row, year_rows, target)
 
-        hi_rank, g_hi = evaluate(best)
+        hi_rank, g_hi = evaluate(limit)
         if not g_hi >= 0:
-            rows.append(entry(code, current, nan, hi_rank, False, "best value not enough"))
+            rows.append(entry(code, current, low, high, note="not reachable"))
             continue
-        lo, hi = current, best
+        lo, hi = current, limit
         g_lo = _unit_rank(index, row, year_rows, target)[1]  # < 0: not yet at the target
-        tol = rtol * abs(best - current)
+        tol = rtol * abs(limit - current)
         sign = 1.0 if hi > lo else -1.0
         side, slow = 0, 0
         for _ in range(200):
@@ -695,7 +753,8 @@ def what_it_takes(
                 g_hi = g_hi / 2.0 if side == -1 else g_hi
                 side = -1
             slow = slow + 1 if abs(hi - lo) > 0.5 * width else 0
-        rows.append(entry(code, current, hi, hi_rank, True, ""))
+        rows.append(entry(code, current, low, high, hi, hi_rank))
     out = pd.DataFrame(rows, columns=columns)
     out["feasible"] = out["feasible"].astype(bool)
+    out["beyond_range"] = out["beyond_range"].astype(bool)
     return out

@@ -23,19 +23,86 @@ result = loaders.result(ctx.build)
 scores = views.year_scores(result, year).set_index("adcode")
 n = int(scores[root].notna().sum())
 intervals, no_intervals = loaders.rank_intervals(result)
+screen = views.screening_of(result, adcode, year)
+status = screen["screening"] if screen else "ranked"
+excluded = status == "excluded"
 
-# 3. Headline
+
+def columns_config(labels: dict[str, str], helps: dict[str, str], right: tuple = ()) -> dict:
+    """st.dataframe column_config: labels, header help texts, numbers aligned right."""
+    return {
+        key: st.column_config.Column(
+            label, help=helps.get(key), alignment="right" if key in right else None
+        )
+        for key, label in labels.items()
+    }
+
+
+def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
+    """Every text cell and header escaped with ``md``: ``st.table`` renders Markdown in its
+    cells, and names, units and reasons may come from an uploaded file."""
+    out = frame.map(lambda v: v if pd.isna(v) else md(v))
+    out.columns = [md(c) for c in out.columns]
+    return out
+
+
+# 3. Headline: screening first (an unranked city must not look ranked), then the numbers
 # the name in the page's language only (the other language's name is in the other interface)
 st.header(md(names.get(adcode, adcode)), anchor=False)
+coverage = (
+    t("coverage_value", lang).format(present=screen["present"], total=screen["total"])
+    if screen
+    else ""
+)
+banner = views.screening_banner(
+    screen, names.get(adcode, adcode), year, fw, lang, ctx.build.config.screen_min_share
+)
+if banner is not None:
+    st.warning(banner[1], icon=":material/block:" if excluded else ":material/warning:")
+if coverage:
+    st.caption(t("coverage_line", lang, coverage=coverage, year=year))
 c1, c2, c3 = st.columns(3)
-c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
-c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
-if no_intervals:
-    c3.caption(t("no_intervals", lang, reason=no_intervals))
-if intervals is not None:
-    iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]
-    if len(iv):
-        c3.metric(t("rank_interval", lang), f"{iv['p05'].iloc[0]:.0f} – {iv['p95'].iloc[0]:.0f}")
+if excluded:  # no score and no rank metric that would pretend otherwise
+    c1.metric(md(fw.name(root, lang)), "—")
+    c2.metric(t("rank", lang), t("not_ranked", lang))
+else:
+    c1.metric(md(fw.name(root, lang)), fmt_number(scores.at[adcode, root], lang))
+    c2.metric(t("rank", lang), fmt_rank(scores.at[adcode, "rank"], n, lang))
+wide = False
+if not excluded:
+    if no_intervals:
+        c3.caption(t("no_intervals", lang, reason=no_intervals))
+    if intervals is not None:
+        iv = intervals.loc[(intervals["adcode"] == adcode) & (intervals["year"] == year)]
+        if len(iv) and pd.notna(iv["p05"].iloc[0]):
+            wide = bool(iv["wide"].iloc[0]) if "wide" in iv.columns else False
+            c3.metric(
+                t("rank_interval", lang),
+                f"{iv['p05'].iloc[0]:.0f} – {iv['p95'].iloc[0]:.0f}",
+                delta=t("wide_interval", lang) if wide else None,
+                delta_color="orange" if wide else "normal",
+                delta_arrow="off" if wide else "auto",
+            )
+if wide:
+    st.caption(t("wide_interval_note", lang))
+
+profile = views.indicator_profile(result, fw, adcode, year, lang, ctx.dataset.notes)
+profile_config = columns_config(
+    views.profile_columns(lang),
+    views.profile_help(lang),
+    right=("value", "score", "rank", "group_median_raw"),
+)
+if excluded:  # nothing to analyse: show the data it has and why the rest is missing
+    st.subheader(t("profile_not_ranked_title", lang))
+    has = views.profile_display(profile, lang)[["indicator", "value", "group_median_raw", "note"]]
+    # a static table: the reasons wrap instead of being cut (no score or rank to show)
+    st.table(
+        as_markdown(has.rename(columns=views.profile_columns(lang))),
+        hide_index=True,
+        border="horizontal",
+    )
+    st.caption(t("source_note", lang))
+    st.stop()
 
 # 4. Radar against the group median, and the score breakdown
 dims = list(fw.children(root))
@@ -77,30 +144,23 @@ with right:
 
 # 5. Strengths and weaknesses
 st.subheader(t("strengths_weaknesses", lang))
-profile = views.indicator_profile(result, fw, adcode, year, lang, ctx.dataset.notes)
 sw = loaders.strengths_weaknesses(result, adcode, year, k=3)
-s_col, w_col = st.columns(2)
-for column, kind, title in ((s_col, "strength", "strengths"), (w_col, "weakness", "weaknesses")):
-    with column:
-        st.markdown(f"**{t(title, lang)}**")
-        part = views.strengths_table(sw, profile, kind)
-        st.dataframe(
-            views.shown(part),
-            hide_index=True,
-            width="stretch",
-            column_config=views.profile_columns(lang),
-        )
+# one above the other: side by side, half a page cannot hold the long indicator names
+for kind, title in (("strength", "strengths"), ("weakness", "weaknesses")):
+    st.markdown(f"**{t(title, lang)}**")
+    st.dataframe(
+        views.strengths_table(sw, profile, kind, lang),
+        hide_index=True,
+        width="stretch",
+        column_config=profile_config,
+    )
 
 with st.expander(t("all_indicators", lang)):
     st.dataframe(
-        views.shown(
-            profile.drop(columns=["code", "parent", "direction"]).round(
-                {"raw": 2, "score": 1, "group_median_raw": 2}
-            )
-        ),
+        views.profile_display(profile, lang),
         hide_index=True,
         width="stretch",
-        column_config=views.profile_columns(lang),
+        column_config=profile_config,
     )
 
 # 6. 2010 -> 2020
@@ -108,14 +168,27 @@ years = sorted(int(y) for y in result.scores["year"].unique())
 if len(years) > 1:
     st.subheader(t("change_title", lang, a=years[0], b=years[-1]))
     change = views.change_table(result, fw, adcode, years[0], years[-1], lang)
-    st.dataframe(views.shown(change), hide_index=True, width="stretch")
+    st.dataframe(
+        change,
+        hide_index=True,
+        width="stretch",
+        column_config={c: st.column_config.Column(alignment="right") for c in change.columns[1:]},
+    )
     absent = views.absent_indicators(result, fw, years[0], lang)
     st.caption(t("change_note", lang, year=years[0], absent=absent or "—"))
+    st.caption(t("change_sign_note", lang))
 
 # 7. Nearest peers
 st.subheader(t("nearest_peers", lang))
 peers = loaders.nearest_peers(result, adcode, year, k=5)
-st.dataframe(views.peers_table(peers, names, lang), hide_index=True, width="stretch")
+peer_table = views.peers_table(peers, names, lang)
+st.dataframe(
+    peer_table,
+    hide_index=True,
+    width="stretch",
+    column_config={c: st.column_config.Column(alignment="right") for c in peer_table.columns[1:]},
+)
+st.caption(t("peers_note", lang))
 
 # 8. What would it take
 st.subheader(t("what_if", lang))
@@ -130,6 +203,8 @@ elif current_rank == 1:
 elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
     with st.spinner(t("computing", lang)):
         wit = loaders.what_it_takes(result, adcode, year, int(places))
-    st.dataframe(views.what_if_table(wit, fw, lang), hide_index=True, width="stretch")
-    st.caption(t("what_if_note", lang))
+    # a static table: its cells wrap, so seven columns with units fit at 1,280 px without
+    # scrolling sideways (an interactive grid cuts long cells instead)
+    st.table(as_markdown(views.what_if_table(wit, fw, lang)), hide_index=True, border="horizontal")
+    st.caption(t("what_if_caption", lang))
 st.caption(t("source_note", lang))

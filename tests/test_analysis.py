@@ -207,7 +207,7 @@ def test_nearest_peers_shared_coordinates_scaled():
     )
     scores["rank"] = [3, 1, 2, 5, 4]
     out = nearest_peers(_fake_result(scores), "u1", 2020, k=5)
-    assert list(out.columns) == ["adcode", "distance", "shared", "rank"]
+    assert list(out.columns) == ["adcode", "distance", "rms", "shared", "rank"]
     # u5: sqrt(0.5) ≈ 0.707; u3: one shared coordinate, sqrt(1 · 2/1) = 1.414; u2: 5;
     # u4 shares nothing with u1 and is left out
     assert list(out["adcode"]) == ["u5", "u3", "u2"]
@@ -272,6 +272,10 @@ def test_what_it_takes_required_value_is_just_enough(bundle, config_kwargs, plac
         "required",
         "change",
         "change_pct",
+        "group_min",
+        "group_max",
+        "effort",
+        "beyond_range",
         "new_rank",
         "feasible",
         "note",
@@ -291,17 +295,17 @@ def test_what_it_takes_required_value_is_just_enough(bundle, config_kwargs, plac
             assert (
                 _rank_with(data, framework, config, yrd, adcode, year, row.code, smaller) > target
             )
-        else:
-            assert row.note in ("best value not enough", "already best")
-            assert np.isnan(row.required)
+        else:  # not even one group range beyond the group's best value is enough
+            assert row.note == "not reachable" and np.isnan(row.required)
+            assert np.isnan(row.new_rank)
             group = data.loc[(data["year"] == year) & data["adcode"].isin(yrd), row.code]
-            best = group.max() if direction > 0 else group.min()
-            if row.note == "already best":
-                assert row.current == best
-            else:
-                assert (
-                    _rank_with(data, framework, config, yrd, adcode, year, row.code, best) > target
-                )
+            limit = (group.max() if direction > 0 else group.min()) + direction * (
+                group.max() - group.min()
+            )
+            limit = min(
+                max(limit, 0.0), 100.0
+            )  # % shares lie in [0, 100]; fertility stays far below
+            assert _rank_with(data, framework, config, yrd, adcode, year, row.code, limit) > target
 
 
 def test_what_it_takes_missing_indicator_and_first_place(bundle):

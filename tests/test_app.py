@@ -226,9 +226,9 @@ def test_missing_values_show_their_reason():
     at = run("city", params={"city": "310000", "year": "2010"})
     profile = next(d.value for d in at.dataframe if "note" in d.value.columns)
     growth = profile.loc[profile["indicator"].str.contains("增长")].iloc[0]
-    assert pd.isna(growth["raw"]) and "2000" in growth["note"]
+    assert growth["value"] == "—" and "2000" in growth["note"]
     ict = profile.loc[profile["indicator"].str.contains("信息")].iloc[0]
-    assert pd.notna(ict["raw"])  # the 2010 table has ICT on its own (2002 classification)
+    assert ict["value"] != "—"  # the 2010 table has ICT on its own (2002 classification)
     at = run("methodology", params={"group": "all"})
     coverage = next(d.value for d in at.table if "缺失原因" in d.value.columns)  # a static table
     assert coverage["缺失原因"].str.contains("三沙").any()
@@ -264,7 +264,7 @@ def test_city_what_if_runs_with_group_imputation():
     at = run("city", params={"imp": "group_mean", "city": "340100"})
     at.toggle(key="what_if_on").set_value(True).run()
     assert not at.exception, [e.value for e in at.exception]
-    what_if = at.dataframe[-1].value
+    what_if = at.table[-1].value
     assert len(what_if) == 19
 
 

@@ -431,6 +431,93 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_brief": ("下载城市简报（PDF）", "Download the city brief (PDF)"),
     "download_report": ("下载报告（PDF）", "Download the report (PDF)"),
     "pdf_unavailable": ("无法生成 PDF：{reason}", "No PDF can be made: {reason}"),
+    # --- trust-city
+    "coverage_value": ("{present}/{total} 项指标", "{present}/{total} indicators"),
+    "coverage_line": (
+        "数据覆盖：**{coverage}**（{year} 年有数据的指标 / 框架中的全部指标）",
+        "Data coverage: **{coverage}** (indicators with a value in {year} / all indicators of "
+        "the framework)",
+    ),
+    "not_ranked": ("未参与排名", "Not ranked"),
+    "screen_excluded": (
+        "**{city} 未参与 {year} 年排名**：数据只覆盖 {coverage}{dims}。"
+        "参与排名需要至少 {share} 的指标且每个维度至少有一项指标，"
+        "因此这里不给出指数得分和排名，下表列出现有的数据及缺失原因。",
+        "**{city} is not ranked in {year}**: its data cover only {coverage}{dims}. "
+        "A city is ranked when it has at least {share} of the indicators and at least one in "
+        "every dimension, so no index score or rank is given here; the table below lists the "
+        "data it has and why the rest is missing.",
+    ),
+    "screen_flagged": (
+        "**{city} 的 {year} 年排名仅供参考**：数据只覆盖 {coverage}{dims}，"
+        "低于排名所需的覆盖要求（至少 {share} 的指标且每个维度至少一项），"
+        "其得分建立在较少的数据上。",
+        "**{city}'s {year} rank is shown with a warning**: its data cover only {coverage}{dims}, "
+        "below what ranking needs (at least {share} of the indicators and at least one in "
+        "every dimension), so its score rests on less data than the others'.",
+    ),
+    "screen_dims": ("，缺少整个维度：{dims}", "; whole dimensions missing: {dims}"),
+    "wide_interval": ("区间异常宽", "unusually wide"),
+    "wide_interval_note": (
+        "⚠ 该城市的排名区间异常宽：在不确定性分析中（权重和方法选择随机变动），"
+        "它的排名变化比组内大多数城市都大，单一名次应谨慎解读。",
+        "⚠ This city's rank interval is unusually wide: when the weights and method choices are "
+        "varied at random (uncertainty analysis), its rank moves far more than most cities' — "
+        "read the single rank with care.",
+    ),
+    "profile_not_ranked_title": ("现有数据", "The data it has"),
+    "rank_up": ("↑ 上升 {n} 位", "↑ up {n}"),
+    "rank_down": ("↓ 下降 {n} 位", "↓ down {n}"),
+    "rank_unchanged": ("持平", "unchanged"),
+    "change_sign_note": (
+        "得分变化带正负号（+ 提高，− 下降）；排名变化以名次升降表示（名次数字变小即上升）。",
+        "Score changes carry their sign (+ up, − down); the rank's change is a move up or down "
+        "the table (a smaller rank number is a move up).",
+    ),
+    "pp": ("个百分点", "pp"),
+    "tc_help_value": ("该城市的原始指标值（含单位）", "The city's raw value, with its unit"),
+    "tc_help_score": (
+        "标准化得分（与雷达图同一标尺，越高越好）",
+        "Normalised score (the radar's scale; higher is better)",
+    ),
+    "tc_help_rank": (
+        "该指标在组内的名次 / 有数据的城市数（1 = 最好，已考虑指标方向）",
+        "The indicator's rank in the group / cities with a value (1 = best, direction applied)",
+    ),
+    "tc_help_median": ("组内各城市该指标的中位数", "Median of the group's cities"),
+    "peer_gap": ("平均每项差距（分）", "Typical gap per indicator (points)"),
+    "peers_note": (
+        "相似度按各项指标的标准化得分（与雷达图同一标尺）计算：两城市在共同有数据的指标上"
+        "得分差的均方根，即平均每项指标相差多少分；数值越小越相似。",
+        "Similarity is measured on the indicators' normalised scores (the radar's scale): the "
+        "root mean square of the two cities' score differences over the indicators both have, "
+        "i.e. by how many points they typically differ per indicator; smaller is more similar.",
+    ),
+    "wit_current": ("当前值", "Current value"),
+    "wit_target": ("目标值", "Target value"),
+    "wit_change": ("所需变化", "Change needed"),
+    "wit_effort": ("占组内极差", "Share of group range"),
+    "wit_note": ("说明", "Note"),
+    "wit_beyond": ("⚠ 超出组内所有城市", "⚠ beyond every city in the group"),
+    "wit_not_reachable": ("无法达到", "not reachable"),
+    "wit_no_spread": ("组内各城市取值相同", "every city has the same value"),
+    "wit_missing": ("数据缺失", "no data"),
+    "wit_excluded": ("未参与排名", "not ranked"),
+    "wit_already_first": ("已排第一", "already first"),
+    "what_if_caption": (
+        "目标值是单独改变该项指标（其他指标不变，整个指数重新计算）时达到目标名次所需的最小值；"
+        "所需变化使用指标自身单位（百分比指标为百分点）。按“占组内极差”从小到大排列："
+        "例如 25% 表示所需变化相当于组内最高与最低城市差距的四分之一。"
+        "“超出组内所有城市”表示目标值超过了组内任何城市的现有水平，不宜视为现实目标；"
+        "“无法达到”表示即使超出组内最佳城市一个极差也不足以提升名次。",
+        "The target is the smallest value that reaches the target rank when only this "
+        "indicator changes (all others unchanged, the whole index recomputed); the change is in "
+        "the indicator's own unit (percentage points for a % share). Easiest first by share of "
+        "the group's range: 25% means a change of a quarter of the gap between "
+        "the group's highest and lowest city. “Beyond every city in the group” means no city "
+        "of the group has such a value, so it is hardly a realistic target; “not reachable” "
+        "means even a value one whole range beyond the group's best city does not lift the rank.",
+    ),
 }
 
 

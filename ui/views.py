@@ -11,6 +11,9 @@ import pandas as pd
 
 from indicators import Framework
 
+NAN = float("nan")
+DASH = "—"  # a missing value, in every table
+
 
 def names_map(units: pd.DataFrame, lang: str) -> dict[str, str]:
     """adcode -> display name in ``lang`` (falls back to the other language, then the code)."""
@@ -198,11 +201,46 @@ def contributions(
     )
 
 
-def strengths_table(sw: pd.DataFrame, profile: pd.DataFrame, kind: str) -> pd.DataFrame:
-    """Rows of the profile for the strengths (or weaknesses) the engine found."""
+def strengths_table(
+    sw: pd.DataFrame, profile: pd.DataFrame, kind: str, lang: str = "zh"
+) -> pd.DataFrame:
+    """Rows of the profile for the strengths (or weaknesses) the engine found, narrow enough for
+    half a page: the indicator, its value with its unit, and its rank as "r / n"."""
     codes = list(sw.loc[sw["kind"] == kind, "code"]) if len(sw) else []
     part = profile.set_index("code").loc[codes].reset_index() if codes else profile.iloc[0:0]
-    return part[["indicator", "raw", "unit", "rank", "n"]].round({"raw": 2})
+    return pd.DataFrame(
+        {
+            "indicator": part["indicator"],
+            "value": [
+                _with_unit(v, u, lang, value_digits([v, m]))
+                for v, m, u in zip(part["raw"], part["group_median_raw"], part["unit"], strict=True)
+            ],
+            "rank": [_rank_of(r, n) for r, n in zip(part["rank"], part["n"], strict=True)],
+        }
+    )
+
+
+def profile_display(profile: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The indicator profile for reading: values and the group median with their units, the
+    normalised score in points, the rank as "r / n", missing values as "—" with the reason."""
+    pairs = list(zip(profile["raw"], profile["group_median_raw"], strict=True))
+    digits = [value_digits(pair) for pair in pairs]
+    return pd.DataFrame(
+        {
+            "indicator": profile["indicator"],
+            "value": [
+                _with_unit(v, u, lang, d)
+                for (v, _), u, d in zip(pairs, profile["unit"], digits, strict=True)
+            ],
+            "score": [_fixed(v, 1) for v in profile["score"]],
+            "rank": [_rank_of(r, n) for r, n in zip(profile["rank"], profile["n"], strict=True)],
+            "group_median_raw": [
+                _with_unit(m, u, lang, d)
+                for (_, m), u, d in zip(pairs, profile["unit"], digits, strict=True)
+            ],
+            "note": profile["note"],
+        }
+    )
 
 
 def profile_columns(lang: str) -> dict:
@@ -212,6 +250,7 @@ def profile_columns(lang: str) -> dict:
     return {
         "indicator": t("indicator", lang),
         "raw": t("value", lang),
+        "value": t("value", lang),
         "unit": t("unit", lang),
         "score": t("score", lang),
         "rank": t("rank", lang),
@@ -221,37 +260,53 @@ def profile_columns(lang: str) -> dict:
     }
 
 
+def profile_help(lang: str) -> dict[str, str]:
+    """Help texts (shown on hovering a column header) of the profile tables."""
+    from ui.i18n import t
+
+    return {
+        "value": t("tc_help_value", lang),
+        "score": t("tc_help_score", lang),
+        "rank": t("tc_help_rank", lang),
+        "group_median_raw": t("tc_help_median", lang),
+    }
+
+
 def change_table(
     result, framework: Framework, adcode: str, first: int, last: int, lang: str
 ) -> pd.DataFrame:
-    """Index and dimension scores (pooled normalisation, so comparable) in two years."""
+    """Index and dimension scores (pooled normalisation, so comparable) in two years, and the
+    rank. Score changes carry their sign (+3.2 / −1.5); the rank's move reads as a move up or
+    down the table (rank 22 → 20 is "up 2 places"), never as a signed difference of ranks."""
     from ui.i18n import t
 
     s = result.scores.loc[result.scores["adcode"] == adcode].set_index("year")
+
+    def at(year: int, code: str) -> float:
+        return float(s.at[year, code]) if year in s.index and pd.notna(s.at[year, code]) else NAN
+
     codes = [framework.root, *framework.children(framework.root)]
     rows = []
     for code in codes:
-        a = s.at[first, code] if first in s.index else float("nan")
-        b = s.at[last, code] if last in s.index else float("nan")
+        a, b = at(first, code), at(last, code)
         rows.append(
             {
                 t("component", lang): framework.name(code, lang),
-                str(first): a,
-                str(last): b,
-                t("change", lang): b - a,
+                str(first): _fixed(a, 1),
+                str(last): _fixed(b, 1),
+                t("change", lang): signed(b - a, 1),
             }
         )
-    rank_a = s.at[first, "rank"] if first in s.index else float("nan")
-    rank_b = s.at[last, "rank"] if last in s.index else float("nan")
+    rank_a, rank_b = at(first, "rank"), at(last, "rank")
     rows.append(
         {
             t("component", lang): t("rank", lang),
-            str(first): rank_a,
-            str(last): rank_b,
-            t("change", lang): rank_b - rank_a,
+            str(first): _fixed(rank_a, 0),
+            str(last): _fixed(rank_b, 0),
+            t("change", lang): rank_move(rank_a, rank_b, lang),
         }
     )
-    return pd.DataFrame(rows).round(1)
+    return pd.DataFrame(rows)
 
 
 def absent_indicators(result, framework: Framework, year: int, lang: str) -> str:
@@ -266,38 +321,60 @@ def absent_indicators(result, framework: Framework, year: int, lang: str) -> str
 
 
 def peers_table(peers: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+    """Nearest peers with their typical difference per indicator (``rms`` of
+    :func:`indicators.analysis.nearest_peers`, in score points) and their index rank."""
     from ui.i18n import t
 
     out = pd.DataFrame(
         {
             t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
-            t("distance", lang): peers["distance"].round(2),
+            t("peer_gap", lang): [_fixed(v, 1) for v in peers["rms"]],
         }
     )
     if "rank" in peers.columns:
-        out[t("rank", lang)] = peers["rank"]
+        out[t("rank", lang)] = [_fixed(v, 0) for v in peers["rank"]]
     return out
 
 
 def what_if_table(wit: pd.DataFrame, framework: Framework, lang: str) -> pd.DataFrame:
+    """What it would take, for reading: current and target values with their units, the change
+    needed (percentage points for a % share), the effort (share of the group's observed range),
+    the new rank and a note; the easiest first (smallest effort), rows that cannot be reached
+    last. Missing marks are "—"."""
     from ui.i18n import t
 
-    out = pd.DataFrame(
-        {
-            t("indicator", lang): wit["code"].map(lambda c: framework.name(c, lang)),
-            t("unit", lang): wit["code"].map(lambda c: framework.unit(c, lang)),
-            t("current", lang): wit["current"],
-            t("required", lang): wit["required"],
-            t("change", lang): wit["change"],
-            t("new_rank", lang): wit["new_rank"],
-            t("feasible", lang): wit["feasible"],
-        }
-    )
-    return out.sort_values(
-        [t("feasible", lang), t("change", lang)],
-        ascending=[False, True],
-        key=lambda s: s.abs() if s.dtype.kind == "f" else s,
-    )
+    notes = {
+        "not reachable": t("wit_not_reachable", lang),
+        "no spread": t("wit_no_spread", lang),
+        "missing": t("wit_missing", lang),
+        "excluded": t("wit_excluded", lang),
+        "already first": t("wit_already_first", lang),
+    }
+    rows = []
+    for r in wit.itertuples(index=False):
+        unit = framework.unit(r.code, lang)
+        digits = value_digits([r.current, r.required, r.group_min, r.group_max])
+        note = notes.get(r.note, r.note)
+        if r.feasible and r.beyond_range:
+            note = t("wit_beyond", lang)
+        rows.append(
+            {
+                t("indicator", lang): framework.name(r.code, lang),
+                t("wit_current", lang): _with_unit(r.current, unit, lang, digits),
+                t("wit_target", lang): _with_unit(r.required, unit, lang, digits),
+                t("wit_change", lang): _change_with_unit(r.change, unit, lang, digits),
+                t("wit_effort", lang): _percent(r.effort),
+                t("new_rank", lang): _fixed(r.new_rank, 0),
+                t("wit_note", lang): note,
+                "_feasible": bool(r.feasible),
+                "_effort": float(r.effort) if r.feasible else float("inf"),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if out.empty:
+        return out
+    out = out.sort_values(["_feasible", "_effort"], ascending=[False, True], kind="stable")
+    return out.drop(columns=["_feasible", "_effort"]).reset_index(drop=True)
 
 
 def compare_table(
@@ -719,3 +796,118 @@ def join_years(years, lang: str) -> str:
         return "".join(items)
     sep, last = ("、", " 和 ") if lang == "zh" else (", ", " and ")
     return sep.join(items[:-1]) + last + items[-1]
+# ---------------------------------------------------------------------------- number display
+def value_digits(values) -> int:
+    """Decimals for the values of one indicator: 0 from 1,000 up (per 100,000), 1 from 10 up
+    (%, m²), else 2 (years, children per woman, small shares), judged on the largest value."""
+    finite = [abs(float(v)) for v in values if v is not None and pd.notna(v)]
+    top = max(finite, default=0.0)
+    return 0 if top >= 1000 else 1 if top >= 10 else 2
+
+
+def _fixed(value, digits: int) -> str:
+    if value is None or pd.isna(value):
+        return DASH
+    return f"{float(value):,.{digits}f}".replace("-", "−")  # a true minus sign
+
+
+def signed(value, digits: int = 1) -> str:
+    """A change with an explicit sign: "+3.2", "−1.5" (a true minus), "0.0"; "—" if missing."""
+    if value is None or pd.isna(value):
+        return DASH
+    text = f"{abs(float(value)):,.{digits}f}"
+    if float(text.replace(",", "")) == 0:
+        return text
+    return ("+" if value > 0 else "−") + text
+
+
+def rank_move(before, after, lang: str) -> str:
+    """A move in rank, read as a move up or down the table: 22 → 20 is "↑ up 2" (上升 2 位),
+    1 → 2 is "↓ down 1" (下降 1 位), no move "unchanged" (持平)."""
+    from ui.i18n import t
+
+    if before is None or after is None or pd.isna(before) or pd.isna(after):
+        return DASH
+    places = int(round(float(before) - float(after)))
+    if places == 0:
+        return t("rank_unchanged", lang)
+    key = "rank_up" if places > 0 else "rank_down"
+    return t(key, lang, n=abs(places))
+
+
+def _unit_text(unit: str) -> str:
+    return unit if unit.startswith(("%", "‰")) else f" {unit}" if unit else ""
+
+
+def _with_unit(value, unit: str, lang: str, digits: int | None = None) -> str:
+    """ "1.71%", "49.1 m² per person", "12,719 per 100,000"; "—" when missing."""
+    if value is None or pd.isna(value):
+        return DASH
+    digits = value_digits([value]) if digits is None else digits
+    return _fixed(value, digits) + _unit_text(unit)
+
+
+def _change_with_unit(value, unit: str, lang: str, digits: int) -> str:
+    """A signed change; a change of a % share is in percentage points (个百分点 / pp)."""
+    from ui.i18n import t
+
+    if value is None or pd.isna(value):
+        return DASH
+    if unit.startswith("%"):  # "% per year" too: the change of a rate is in points
+        return f"{signed(value, digits)} {t('pp', lang)}"
+    return signed(value, digits) + _unit_text(unit)
+
+
+def _percent(share) -> str:
+    if share is None or pd.isna(share):
+        return DASH
+    return f"{100 * float(share):.0f}%"
+
+
+def _rank_of(rank, n) -> str:
+    if rank is None or pd.isna(rank):
+        return DASH
+    return f"{int(rank)} / {int(n)}"
+
+
+def screening_of(result, adcode: str, year: int) -> dict | None:
+    """The unit-year's row of ``Result.screening`` as a dict (``None`` if it has none)."""
+    sc = result.screening
+    row = sc.loc[(sc["adcode"] == str(adcode)) & (sc["year"] == year)]
+    if row.empty:
+        return None
+    rec = row.iloc[0]
+    missing = str(rec["missing_dimensions"]) if pd.notna(rec["missing_dimensions"]) else ""
+    return {
+        "present": int(rec["indicators_present"]),
+        "total": int(rec["indicators_total"]),
+        "missing_dimensions": [c for c in missing.split(",") if c],
+        "screening": str(rec["screening"]),
+    }
+
+
+def screening_banner(
+    screen: dict | None, city: str, year: int, framework: Framework, lang: str, min_share: float
+) -> tuple[str, str] | None:
+    """``(status, Markdown text)`` of the banner for a unit-year left out of the ranking
+    (``"excluded"``) or ranked with a warning (``"flagged"``); ``None`` when it is ranked
+    normally. The text names the coverage and the dimensions with no data at all."""
+    from ui.i18n import t
+
+    if not screen or screen["screening"] not in ("excluded", "flagged"):
+        return None
+    sep = "、" if lang == "zh" else ", "
+    dims = sep.join(framework.name(d, lang) for d in screen["missing_dimensions"])
+    # plain templates filled here; t() escapes each value once for Markdown
+    coverage = t("coverage_value", lang).format(present=screen["present"], total=screen["total"])
+    status = screen["screening"]
+    text = t(
+        "screen_excluded" if status == "excluded" else "screen_flagged",
+        lang,
+        city=city,
+        year=year,
+        coverage=coverage,
+        dims=t("screen_dims", lang).format(dims=dims) if dims else "",
+        share=f"{min_share:.0%}",
+    )
+    return status, text
