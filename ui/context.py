@@ -112,16 +112,21 @@ def setup() -> Context:
     ranked = loaders.ranked_count(dataset, members)
     if ranked < loaders.MIN_RANKED:  # say so at the top of the page, never fall back silently
         asked = group_name(dataset, selections, lang)
-        selections["group"] = options.default("group")
-        members = loaders.members_for(dataset, selections)
-        message = t(
-            "group_too_small_shown",
-            lang,
-            group=asked,
-            n=ranked,
-            least=loaders.MIN_RANKED,
-            shown=group_name(dataset, selections, lang),
-        )
+        fallback = {**selections, "group": options.default("group")}
+        fallback_members = loaders.members_for(dataset, fallback)
+        usable = loaders.ranked_count(dataset, fallback_members) >= loaders.MIN_RANKED
+        if usable and fallback["group"] != selections["group"]:
+            selections, members = fallback, fallback_members
+            message = t(
+                "group_too_small_shown",
+                lang,
+                group=asked,
+                n=ranked,
+                least=loaders.MIN_RANKED,
+                shown=group_name(dataset, selections, lang),
+            )
+        else:  # nothing better to show: say so, and show what there is (unranked)
+            message = t("group_cannot_rank", lang, group=asked, n=ranked, least=loaders.MIN_RANKED)
         if st.session_state.get("group") == "custom":
             message += " " + t("group_too_small_custom", lang)
         st.warning(message, icon=":material/group_off:")

@@ -373,6 +373,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The chosen peer group “{group}” has too few rankable cities ({n}; at least {least} are "
         "needed); showing “{shown}” instead.",
     ),
+    "group_cannot_rank": (
+        "“{group}”中只有 {n} 个单位的数据足以参与排名（至少需要 {least} 个）：本页不给出排名。",
+        "Only {n} units of “{group}” have enough data to be ranked (at least {least} are "
+        "needed): this page shows no ranking.",
+    ),
     "group_too_small_custom": (
         "在侧边栏“选择城市”中选择至少 2 个城市即可使用自定义范围。",
         "Choose at least 2 cities under “Choose cities” in the sidebar to use a custom group.",

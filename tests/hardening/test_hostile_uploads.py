@@ -103,7 +103,11 @@ def test_single_indicator_says_why_there_are_no_rank_intervals():
 def test_all_missing_data_city_profile_says_there_is_no_index():
     at = _upload(WORKS["all_missing"])
     at.switch_page("pages/city.py").run()
-    assert any("没有指数得分" in i.value for i in at.info)
+    warnings = [w.value for w in at.warning]
+    # no unit can be ranked: said once, without claiming to show another group instead
+    assert any("只有 0 个单位的数据足以参与排名" in w for w in warnings), warnings
+    assert not any("现显示" in w for w in warnings), warnings
+    assert any("未参与 2020 年排名" in w for w in warnings), warnings
 
 
 def test_language_and_selections_are_kept_after_an_upload():
