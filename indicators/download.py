@@ -21,7 +21,14 @@ import pandas as pd
 from indicators.export import write_table
 from indicators.result import Result
 
-__all__ = ["download_table", "column_guide", "weights_sheet", "write_download", "file_stem"]
+__all__ = [
+    "download_table",
+    "column_guide",
+    "weights_sheet",
+    "write_download",
+    "file_part",
+    "file_stem",
+]
 
 _NAME_COLUMNS = ("name_zh", "name_en", "province_zh", "province_en")
 
@@ -159,13 +166,18 @@ def weights_sheet(result: Result) -> pd.DataFrame:
     )
 
 
+def file_part(text: str) -> str:
+    """``text`` as part of a file name: characters a file name cannot hold (``\\ / : * ? " < >
+    |`` and control characters) replaced by ``-``, runs of white space by ``_``."""
+    bad = set('\\/:*?"<>|')
+    safe = "".join("-" if c in bad or ord(c) < 32 else c for c in text).strip()
+    return "_".join(safe.split())
+
+
 def file_stem(group: str, year: int | None, custom: bool) -> str:
     """``talent_vitality_<group>_<year>_<default|custom>``: the group as people name it
-    (e.g. 浙江省), characters a file name cannot hold replaced by ``-``."""
-    bad = set('\\/:*?"<>|')
-    safe = "".join("-" if c in bad or ord(c) < 32 else c for c in group).strip()
-    safe = "_".join(safe.split()) or "group"
-    parts = ["talent_vitality", safe, str(year) if year else "all_years"]
+    (e.g. 浙江省), made safe by :func:`file_part`."""
+    parts = ["talent_vitality", file_part(group) or "group", str(year) if year else "all_years"]
     parts.append("custom" if custom else "default")
     return "_".join(parts)
 

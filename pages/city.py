@@ -4,7 +4,7 @@ breakdown, strengths and weaknesses, 2010 → 2020 change, nearest peers and wha
 import pandas as pd
 import streamlit as st
 
-from ui import context, figures, loaders, views
+from ui import context, figures, loaders, reports, views
 from ui.i18n import fmt_number, fmt_rank, t
 from ui.safe import md
 
@@ -85,6 +85,25 @@ if not excluded:
             )
 if wide:
     st.caption(t("wide_interval_note", lang))
+
+# 3b. In plain words (every sentence from the result), and the printable one-page brief
+group = context.group_name(ctx.dataset, ctx.selections, lang)
+if not excluded:  # an excluded unit's banner above already says why it is not ranked
+    summary = loaders.city_summary(result, adcode, year, lang, group, intervals)
+    st.markdown(md(summary))
+reason = reports.unavailable(lang)
+if reason:
+    st.caption(reason)
+else:
+    st.download_button(
+        t("download_brief", lang),
+        data=reports.brief_data(ctx, result, adcode),
+        file_name=reports.brief_file_name(ctx, adcode),
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key="brief_pdf",
+    )
 
 profile = views.indicator_profile(result, fw, adcode, year, lang, ctx.dataset.notes)
 profile_config = columns_config(

@@ -5,7 +5,7 @@ that city's profile."""
 import streamlit as st
 
 from indicators.methods import label as method_label
-from ui import context, loaders, vega_charts, views
+from ui import context, loaders, reports, vega_charts, views
 from ui.i18n import t
 
 ctx = context.current()
@@ -98,6 +98,19 @@ if len(excluded):  # left out of the ranking: named with the reason, never dropp
     )
 if no_intervals:  # the analysis cannot run for this build: say why, never drop it silently
     st.info(t("no_intervals", lang, reason=no_intervals), icon=":material/info:")
+reason = reports.unavailable(lang)  # the group report as a printable PDF, made on the click
+if reason:
+    st.caption(reason)
+else:
+    st.download_button(
+        t("download_report", lang),
+        data=reports.report_data(ctx, result),
+        file_name=reports.report_file_name(ctx),
+        mime="application/pdf",
+        on_click="ignore",
+        icon=":material/picture_as_pdf:",
+        key="report_pdf",
+    )
 
 
 def open_city(adcode: str | None) -> None:

@@ -331,16 +331,16 @@ def test_dashboard_helpers_make_the_pdfs_the_pages_offer(census, yrd):
     view = _view(census, result)
     assert reports.unavailable("zh") is None
     assert reports.group_phrase(view) == "长三角中心区 27 城"
-    assert reports.brief_file_name(view, "310000") == "brief_310000_2020_zh.pdf"
-    assert reports.brief_file_name(view, "../x y") == "brief_.._x_y_2020_zh.pdf"
-    assert reports.report_file_name(view) == "report_yrd27_27_2020_zh.pdf"
+    assert reports.brief_file_name(view, "310000") == "talent_vitality_brief_上海市_2020_zh.pdf"
+    assert reports.brief_file_name(view, "../x y") == "talent_vitality_brief_..-x_y_2020_zh.pdf"
+    assert reports.report_file_name(view) == "talent_vitality_report_长三角中心区_27_城_2020_zh.pdf"
     pages = _pages(reports.brief_data(view, result, "310000")())
     assert len(pages) == 1 and "数据集" in pages[0] and "长三角中心区27城" in _squash(pages[0])
     data, fw, units = census
     zj = run_pipeline(Build.create(data, fw, Config(), members="浙江省", units=units))
     view = _view(census, zj, group="province", prov="浙江省", lang="en")
     assert reports.group_phrase(view) == "Zhejiang"
-    assert reports.report_file_name(view) == "report_province_11_2020_en.pdf"
+    assert reports.report_file_name(view) == "talent_vitality_report_Zhejiang_2020_en.pdf"
 
 
 def test_the_report_engine_never_imports_streamlit():

@@ -380,6 +380,15 @@ def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
     return (None, reason) if ua is None else (ua.ranks, None)
 
 
+def city_summary(result: Result, adcode: str, year: int, lang: str, group: str, intervals) -> str:
+    """The profile's plain-language paragraph (:func:`indicators.summary.city_summary`)."""
+    from indicators.summary import city_summary as summarise
+    from indicators.summary import summary_separator
+
+    sentences = summarise(result, adcode, year, lang, group=group, intervals=intervals)
+    return summary_separator(lang).join(sentences)
+
+
 def strengths_weaknesses(result: Result, adcode: str, year: int, k: int = 3):
     """A unit's best and worst indicators by rank in the group."""
     return indicators.strengths_weaknesses(result, adcode, year, k=k)

@@ -105,11 +105,20 @@ def report_data(ctx, result: Result) -> Callable[[], bytes]:
 
 
 def brief_file_name(ctx, adcode: str) -> str:
-    """``brief_310000_2020_zh.pdf`` (ASCII only: the adcode comes from the data)."""
-    return f"brief_{_SAFE.sub('_', str(adcode))[:40]}_{ctx.year}_{ctx.lang}.pdf"
+    """``talent_vitality_brief_上海市_2020_zh.pdf``: the city by its name in the page's
+    language (an uploaded name is made safe for a file name)."""
+    from indicators.download import file_part
+    from ui.views import names_map
+
+    name = names_map(ctx.dataset.units, ctx.lang).get(adcode, str(adcode))
+    return f"talent_vitality_brief_{file_part(name)[:60]}_{ctx.year}_{ctx.lang}.pdf"
 
 
 def report_file_name(ctx) -> str:
-    """``report_yrd27_2020_zh.pdf``; a province or a custom group is named by its kind."""
-    group = str(ctx.selections.get("group", "custom"))
-    return f"report_{_SAFE.sub('_', group)[:20]}_{len(ctx.members)}_{ctx.year}_{ctx.lang}.pdf"
+    """``talent_vitality_report_浙江省_2020_zh.pdf``: the group by name (a province by its
+    own name, never a generic "province")."""
+    from indicators.download import file_part
+    from ui.context import group_name
+
+    name = group_name(ctx.dataset, ctx.selections, ctx.lang)
+    return f"talent_vitality_report_{file_part(name)[:60]}_{ctx.year}_{ctx.lang}.pdf"
