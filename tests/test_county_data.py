@@ -284,7 +284,9 @@ def test_boundaries_cover_every_unit_but_the_listed_ones(tables):
 
 def test_boundary_rings_are_clockwise_and_files_small():
     def area(ring):
-        return sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+        return (
+            sum(x1 * y2 - x2 * y1 for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False)) / 2
+        )
 
     for _, feature in _features().values():
         for polygon in feature["geometry"]["coordinates"]:
