@@ -149,7 +149,7 @@ def main(argv: list[str] | None = None) -> int:
             15.0,
         ),
         (
-            # issue 13: every county-level unit, both years (2,989 units in 2020, 1,984 in 2010)
+            # issue 13: every county-level unit, both years (2,989 units in 2020, 1,555 in 2010)
             "pipeline_all_counties",
             lambda: (
                 run_pipeline(

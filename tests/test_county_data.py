@@ -38,7 +38,7 @@ def test_counts_and_types(tables):
     assert len(units) == 2989 and units["adcode"].is_unique
     per_year = counties.groupby("year").size()
     assert per_year[2020] == 2989
-    assert per_year[2010] == units["match_2010"].isin(WITH_2010).sum() == 1984
+    assert per_year[2010] == units["match_2010"].isin(WITH_2010).sum() == 1555
     types = units["type"].value_counts()
     assert types["县"] == 1316 and types["县级市"] == 387 and types["功能区"] == 134
     assert types["不设区的地级市"] == 4  # 东莞, 中山, 嘉峪关, 儋州
@@ -163,15 +163,15 @@ def test_2020_values_equal_the_raw_table(tables, raw2020, adcode, key):
 @needs_census
 @pytest.mark.census
 def test_2010_values_and_growth_equal_the_raw_tables(tables, raw2020):
-    """昆山市 (320583): 2010 from the 2010 table, growth from both tables."""
+    """江阴市 (320281): 2010 from the 2010 table, growth from both tables."""
     counties, units, _, _, _ = tables
     header10, rows10 = _sheet(CENSUS_DIR / "census_county_2010_v1.xlsx", "Sheet1")
     i = header10.index("区划代码")
-    row = [r for r in rows10 if str(r[i] or "").removesuffix(".0") == "320583"]
+    row = [r for r in rows10 if str(r[i] or "").removesuffix(".0") == "320281"]
     assert len(row) == 1
     g = dict(zip(header10, row[0], strict=False))
     pop10 = _num(g["合计"])
-    got10 = counties[(counties["adcode"] == "320583") & (counties["year"] == 2010)].iloc[0]
+    got10 = counties[(counties["adcode"] == "320281") & (counties["year"] == 2010)].iloc[0]
     assert got10["population"] == pop10
     assert got10["edu_bachelor_pct"] == pytest.approx(
         (_num(g["大学本科及以上-男"]) + _num(g["大学本科及以上-女"])) / pop10 * 100, abs=6e-5
@@ -181,21 +181,22 @@ def test_2010_values_and_growth_equal_the_raw_tables(tables, raw2020):
     assert np.isnan(got10["pop_growth_pct"])
     header, rows = raw2020
     i20 = header.index("区划代码")
-    row20 = [r for r in rows if str(r[i20] or "").removesuffix(".0") == "320583"][0]
+    row20 = [r for r in rows if str(r[i20] or "").removesuffix(".0") == "320281"][0]
     expected = _expected_2020(header, row20, pop2010=pop10)["pop_growth_pct"]
-    got20 = counties[(counties["adcode"] == "320583") & (counties["year"] == 2020)].iloc[0]
+    got20 = counties[(counties["adcode"] == "320281") & (counties["year"] == 2020)].iloc[0]
     assert got20["pop_growth_pct"] == pytest.approx(expected, abs=6e-5)
 
 
 def test_2010_rules(tables):
     counties, units, notes, _, _ = tables
     u = units.set_index("adcode")
-    assert u.at["320583", "match_2010"] == "code"  # 昆山市: same code and name
     assert u.at["320509", "match_2010"] == "city changed"  # 吴江区: Suzhou's districts merged
     assert u.at["320508", "match_2010"] == "new"  # 姑苏区 (2012)
     assert u.at["320571", "match_2010"] == "new"  # a functional zone
     assert u.at["500110", "match_2010"] == "changed"  # 綦江区 took 万盛区's code
-    assert u.at["371324", "match_2010"] == "reviewed"  # 苍山县 -> 兰陵县
+    assert u.at["420607", "match_2010"] == "reviewed"  # 襄阳区 -> 襄州区
+    assert u.at["320281", "match_2010"] == "code"  # 江阴市: 无锡 had no change
+    assert u.at["320583", "match_2010"] == "city changed"  # 昆山市: Suzhou has a zone
     assert u.at["230110", "match_2010"] == "implausible"  # 香坊区: +16.8% a year
     match = pd.read_csv(DATA / "county_match_2010.csv", dtype=str, keep_default_na=False)
     m = match.set_index("adcode")
@@ -209,7 +210,7 @@ def test_every_absent_2010_row_and_empty_cell_has_a_reason(tables):
     counties, units, notes, _, _ = tables
     absent = set(units["adcode"]) - set(counties.loc[counties["year"] == 2010, "adcode"])
     star = notes[(notes["code"] == "*") & (notes["year"] == 2010)]
-    assert set(star["adcode"]) == absent and len(absent) == 1005
+    assert set(star["adcode"]) == absent and len(absent) == 1434
     assert (star["reason_zh"].str.len() > 5).all() and (star["reason_en"].str.len() > 5).all()
     codes = pd.read_csv(DATA / "framework.csv").query("level == 1")["code"]
     unexplained = []

@@ -101,7 +101,7 @@ def test_default_build_of_a_provinces_counties(county):
     y20 = ranking[ranking["year"] == 2020]
     assert len(y20) == 107 and (y20["screening"] == "ranked").all()
     assert sorted(y20["rank"].astype(int)) == list(range(1, 108))
-    assert (ranking["year"] == 2010).sum() == 41  # Jiangsu's units with a 2010 match
+    assert (ranking["year"] == 2010).sum() == 3  # 江阴, 宜兴, 溧阳: see SOURCES.md
 
 
 def test_screening_counts_for_all_counties(county):
@@ -109,7 +109,7 @@ def test_screening_counts_for_all_counties(county):
     result = run_pipeline(Build.create(data, framework, Config(), members="all", units=units))
     s = result.screening
     counts = s.groupby(["year", "screening"]).size().to_dict()
-    assert counts == {(2010, "ranked"): 1984, (2020, "excluded"): 4, (2020, "ranked"): 2985}
+    assert counts == {(2010, "ranked"): 1555, (2020, "excluded"): 4, (2020, "ranked"): 2985}
     excluded = set(s.loc[s["screening"] == "excluded", "adcode"])
     assert excluded == {"460391", "460392", "460393", "540191"}  # Sansha's islands, 达孜工业园区
 
@@ -122,21 +122,17 @@ def run(capsys, *argv):
 
 
 def test_cli_level_county(capsys, tmp_path):
-    out = tmp_path / "suzhou.csv"
+    out = tmp_path / "wuxi.csv"
     code, _, err = run(
-        capsys, "compute", "--level", "county", "--units", "苏州市", "--out", str(out)
+        capsys, "compute", "--level", "county", "--units", "无锡市", "--out", str(out)
     )
     assert code == 0, err
     frame = pd.read_csv(out, dtype={"adcode": str})
     assert set(frame.loc[frame["year"] == 2020, "adcode"]) == set(
-        select_units(load_units(default_paths("county")["units"]), "苏州市")
+        select_units(load_units(default_paths("county")["units"]), "city:320200")
     )
-    assert frame.loc[frame["year"] == 2010, "adcode"].tolist() == [
-        "320581",
-        "320582",
-        "320583",
-        "320585",
-    ]  # the county-level cities: Suzhou's districts changed
+    # 无锡's districts changed (2015), its county-level cities did not
+    assert frame.loc[frame["year"] == 2010, "adcode"].tolist() == ["320281", "320282"]
 
 
 def test_cli_level_county_default_group_is_yrd27(capsys, tmp_path):

@@ -247,7 +247,7 @@ def _city_changes(out: Frame, r20: Frame, orphans: Frame, by10: Frame) -> Frame:
         if gone.empty and born.empty:
             continue
         only_districts = (
-            gone["name"].str.endswith("区").all() and born["type"].isin([DISTRICT, ZONE]).all()
+            gone["name"].str.endswith("区").all() and born["type"].eq(DISTRICT).all()
         )
         affected = grp.index[matched.loc[grp.index]]
         if only_districts:
