@@ -86,7 +86,12 @@ FIXES = {"重庆": "Chongqing", "蚌埠": "Bengbu", "六安": "Lu'an", "长治":
          "曲阳": "Quyang", "曲周": "Quzhou", "曲沃": "Quwo", "曲靖": "Qujing", "曲江": "Qujiang",
          "长安": "Chang'an", "长丰": "Changfeng", "长乐": "Changle", "长兴": "Changxing",
          "长清": "Changqing", "长宁": "Changning", "长寿": "Changshou", "长泰": "Changtai",
-         "长汀": "Changting", "长阳": "Changyang", "长垣": "Changyuan", "长岭": "Changling"}  # fmt: skip
+         "长汀": "Changting", "长阳": "Changyang", "长垣": "Changyuan", "长岭": "Changling",
+         "佛坪": "Foping"}  # fmt: skip
+
+
+# whole names the rules above get wrong
+WHOLE_NAMES = {"清新区": "Qingxin District"}  # 清新 + 区, not 清 + 新区
 
 
 def pinyin(text: str) -> str:
@@ -128,6 +133,10 @@ def english(name: str, kind: str) -> str:
                 place = name[: -len(zh)].removesuffix("市")
                 return f"{_place(place)} {en}".strip() if place else en
         return _place(name)
+    if name in WHOLE_NAMES:
+        return WHOLE_NAMES[name]
+    if name.endswith("新区") and len(name) > 2:  # 浦东新区 Pudong New Area, 滨海新区
+        return f"{_place(name[:-2])} New Area"
     if kind == "不设区的地级市":
         return _place(name.removesuffix("市"))
     for zh, en in SUFFIXES:
