@@ -311,3 +311,15 @@ def test_boundary_build_is_byte_identical(tmp_path):
     assert geo_county.main(["--out", str(tmp_path)]) == 0
     for path in [*GEO.glob("*.geojson"), GEO / "README.md"]:
         assert (tmp_path / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_sources_state_the_county_figures(tables):
+    counties, units, _, _, _ = tables
+    text = (DATA / "SOURCES.md").read_text(encoding="utf-8")
+    section = text[text.index("## County level") :]
+    n10 = int((counties["year"] == 2010).sum())
+    assert (
+        f"{len(units)} county-level units" in section and f"{n10} of them also in 2010" in section
+    )
+    for rule, n in units["match_2010"].value_counts().items():
+        assert f"| {rule} | {n} |" in section
