@@ -323,3 +323,13 @@ def test_sources_state_the_county_figures(tables):
     )
     for rule, n in units["match_2010"].value_counts().items():
         assert f"| {rule} | {n} |" in section
+
+
+def test_absent_2010_reasons_name_the_right_cause(tables):
+    _, _, notes, _, _ = tables
+    star = notes[notes["code"] == "*"].set_index("adcode")
+    assert "Sansha was created in 2012" in star.at["460391", "reason_en"]  # not a zone
+    assert "functional zone" in star.at["320571", "reason_en"]  # 苏州工业园区
+    assert "苏州工业园区" in star.at["320583", "reason_zh"]  # 昆山: its city has a new zone
+    assert "more than" not in star.at["230110", "reason_en"]
+    assert "% a year" in star.at["230110", "reason_en"]  # 香坊区: implausible growth

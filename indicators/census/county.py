@@ -246,9 +246,7 @@ def _city_changes(out: Frame, r20: Frame, orphans: Frame, by10: Frame) -> Frame:
         born = unplaced_new[unplaced_new["city_key"].eq(city)]
         if gone.empty and born.empty:
             continue
-        only_districts = (
-            gone["name"].str.endswith("区").all() and born["type"].eq(DISTRICT).all()
-        )
+        only_districts = gone["name"].str.endswith("区").all() and born["type"].eq(DISTRICT).all()
         affected = grp.index[matched.loc[grp.index]]
         if only_districts:
             affected = [i for i in affected if out.at[i, "type"] == DISTRICT]
@@ -275,11 +273,16 @@ def _city_changes(out: Frame, r20: Frame, orphans: Frame, by10: Frame) -> Frame:
                 "have changed"
             )
     new = out["rule"].eq("new")
-    zone = out["type"].eq(ZONE) | out["code_2010"].eq("") & out["type"].eq(ISLANDS)
+    zone = out["type"].eq(ZONE)
+    islands = out["type"].eq(ISLANDS)
     reason_zh[new & zone] = "功能区，2010 年普查未单列"
     reason_en[new & zone] = "functional zone, not reported apart in the 2010 census"
-    reason_zh[new & ~zone] = "2010 年后新设或调整形成，2010 年无相同辖区的单位"
-    reason_en[new & ~zone] = "created or re-formed after 2010: no 2010 unit with the same area"
+    reason_zh[new & islands] = "三沙市 2012 年设立，2010 年普查没有按群岛分列的单位"
+    reason_en[new & islands] = "Sansha was created in 2012: the 2010 census has no such unit"
+    reason_zh[new & ~zone & ~islands] = "2010 年后新设或调整形成，2010 年无相同辖区的单位"
+    reason_en[new & ~zone & ~islands] = (
+        "created or re-formed after 2010: no 2010 unit with the same area"
+    )
     changed = out["rule"].eq("changed")
     old_name = out["adcode"].map(by10["name"]).fillna("")
     reason_zh[changed] = "代码沿用但名称和辖区改变（2010 年为" + old_name[changed] + "）"
