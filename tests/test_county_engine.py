@@ -187,3 +187,11 @@ def test_cli_recipe_keeps_the_level(capsys, tmp_path):
         capsys, "compute", "--recipe", str(recipe), "--level", "city", "--out", str(again)
     )
     assert code == 2 and "differs from the recipe's level county" in err
+
+
+def test_cli_level_county_refuses_coinr_inputs(capsys, tmp_path):
+    code, _, err = run(
+        capsys, "compute", "--level", "county", "--coinr", "--data", "x.csv", "--framework",
+        "y.csv", "--out", str(tmp_path / "o.csv"),
+    )  # fmt: skip
+    assert code == 2 and "leave out --coinr" in err
