@@ -121,6 +121,9 @@ def main(argv: list[str] | None = None) -> int:
     yrd27_result = run_pipeline(
         Build.create(data, framework, members="yrd27", units=load_units(paths["units"]))
     )
+    county_paths = default_paths("county")
+    county_data = load_data(county_paths["data"], framework)
+    county_units = load_units(county_paths["units"])
     ranked = yrd27_result.scores.query("year == 2020").sort_values("rank")
     middle_city = ranked["adcode"].iloc[len(ranked) // 2]  # rank 14 of 27: every indicator works
 
@@ -144,6 +147,29 @@ def main(argv: list[str] | None = None) -> int:
             lambda: uncertainty(Build.create(data, framework, Config()), n=1000, seed=0),
             3,
             15.0,
+        ),
+        (
+            # issue 13: every county-level unit, both years (2,989 units in 2020, 1,555 in 2010)
+            "pipeline_all_counties",
+            lambda: (
+                run_pipeline(
+                    Build.create(
+                        county_data, framework, Config(), members="all", units=county_units
+                    )
+                ).scores
+            ),
+            20,
+            0.15,
+        ),
+        (
+            "uncertainty_1000_all_counties",
+            lambda: uncertainty(
+                Build.create(county_data, framework, Config(), members="all", units=county_units),
+                n=1000,
+                seed=0,
+            ),
+            3,
+            10.0,
         ),
         (
             # the former timed unit test: a city-sized panel through every data-driven step

@@ -8,6 +8,11 @@ Decisions (also in ``docs/METHODS.md``):
 
 * Default inputs are the bundled ``data/`` files and the default peer group is ``yrd27``;
   with ``--coinr`` or with ``--data`` but no ``--units-file`` the default group is ``all``.
+* ``--level county`` swaps the bundled tables for the county ones (``data/counties.csv``,
+  ``data/county_units.csv``; ``indicators.tables.default_paths("county")``); the default
+  peer group is then the counties of the 27 YRD cities (``yrd27``). Peer groups of counties:
+  a city (``苏州市``, ``city:320500``), a province, a type filter (``江苏省/县级市``,
+  ``yrd27/-功能区``, ``县级市``), a list of adcodes (``indicators.groups.SPEC_HELP``).
 * Every method option (names, types, allowed values, help text, defaults) comes from the
   declarations in ``indicators.config.PARAMETERS`` and ``indicators.uncertainty.PARAMETERS``.
 * ``--year Y`` computes on every year (so pooled bounds stay those of the whole panel) and
@@ -98,15 +103,22 @@ def _add_common(
     parser: argparse.ArgumentParser, out_help: str = "output file: .csv, .xlsx or .parquet"
 ) -> None:
     from indicators.config import PARAMETERS, Config
+    from indicators.groups import SPEC_HELP
 
     inputs = parser.add_argument_group("inputs")
+    inputs.add_argument(
+        "--level",
+        choices=["city", "county"],
+        default=None,
+        help="bundled tables to use: city (data/cities.csv, 337 prefecture-level units) or "
+        "county (data/counties.csv, 2,989 county-level units); default: city",
+    )
     inputs.add_argument("--data", help="wide data table (CSV/XLSX/Parquet); default: bundled")
     inputs.add_argument("--framework", help="framework table; default: bundled framework.csv")
     inputs.add_argument(
         "--units",
         default=None,
-        help="peer group: yrd27 | yrd41 | all | <province name> | <adcode,adcode,...> "
-        "(default yrd27 for the bundled data, all otherwise)",
+        help=f"{SPEC_HELP} (default yrd27 for the bundled data, all otherwise)",
     )
     inputs.add_argument("--units-file", help="units table (adcode, names, provinces, groups)")
     inputs.add_argument("--year", type=int, help="write only this year (computed on all years)")
@@ -184,6 +196,7 @@ def build_parser() -> argparse.ArgumentParser:
 def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame | None, str]:
     from indicators.coinr import load_coinr
     from indicators.tables import (
+        BUNDLED_COUNTY_SOURCE,
         BUNDLED_SOURCE,
         default_paths,
         load_data,
@@ -191,7 +204,10 @@ def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame |
         load_units,
     )
 
-    paths = default_paths()
+    paths = default_paths(args.level)
+    bundled = BUNDLED_COUNTY_SOURCE if args.level == "county" else BUNDLED_SOURCE
+    if args.level == "county" and args.coinr:
+        raise UsageError("--level county reads the bundled county table: leave out --coinr")
     if args.coinr:
         if not args.data or not args.framework:
             raise UsageError("--coinr needs --data (iData) and --framework (iMeta)")
@@ -200,7 +216,7 @@ def _inputs(args: argparse.Namespace) -> tuple[pd.DataFrame, Any, pd.DataFrame |
     else:
         framework = load_framework(args.framework or paths["framework"])
         data = load_data(args.data or paths["data"], framework)
-        source = Path(args.data).name if args.data else BUNDLED_SOURCE
+        source = Path(args.data).name if args.data else bundled
     units = None
     if args.units_file:
         units = load_units(args.units_file)
@@ -267,6 +283,9 @@ def _recipe(args: argparse.Namespace) -> Any:
                 f"the recipe was made from the {what} file {made_from!r}: give it with "
                 f"--{flag.replace('_', '-')}"
             )
+    if args.level is not None and args.level != recipe.level:
+        raise UsageError(f"--level {args.level} differs from the recipe's level {recipe.level}")
+    args.level = recipe.level
     if args.year is None:
         args.year = recipe.year
     return recipe
@@ -277,6 +296,8 @@ def _build(args: argparse.Namespace) -> tuple[Any, str]:
     from indicators.build import Build
 
     recipe = _recipe(args) if args.recipe else None
+    if args.level is None:
+        args.level = "city"
     data, framework, units, source = _inputs(args)
     if recipe is not None:
         from indicators.recipe import build_from_recipe
@@ -336,7 +357,9 @@ def _write_recipe(args: argparse.Namespace, build: Any) -> None:
     if args.data and not args.units_file:
         inputs["units"] = "none"
     group = args.units if args.units is not None else None
-    recipe_for(build, group=group, year=args.year, inputs=inputs).write(args.write_recipe)
+    recipe_for(build, group=group, year=args.year, inputs=inputs, level=args.level).write(
+        args.write_recipe
+    )
     print(f"wrote the recipe to {args.write_recipe}", file=sys.stderr)
 
 

@@ -6,6 +6,17 @@ without its suffix, ``浙江省``/``浙江``, or English, ``Zhejiang``, case-ins
 of adcodes (comma-separated text, also with ``，`` or ``、``, or a sequence) — to a sorted
 list of adcodes. Anything unknown raises :class:`~indicators.validate.ValidationError` with
 the valid options.
+
+County tables (``data/county_units.csv``: columns ``city_adcode``, ``city_zh``, ``city_en``,
+``type``, ``type_en``) add, in this order of resolution (``SPEC_HELP``):
+
+* a city name (``苏州市``, ``苏州``, ``Suzhou (Jiangsu)``) or ``city:<adcode or name>``
+  (``city:320500``): the units of that city; a name that is both a province and a city
+  (``吉林`` short for 吉林省) is the province unless the city is named in full (``吉林市``);
+* a type filter after ``/``: ``<scope>/<type>[+<type>...]`` keeps those types,
+  ``<scope>/-<type>[+<type>...]`` drops them (``江苏省/县级市``, ``yrd27/-功能区``,
+  ``苏州市/市辖区+功能区``); a type alone is ``all/<type>`` (``县级市``: every county-level
+  city of China). Types are the values of ``type`` or ``type_en`` (case-insensitive).
 """
 
 from __future__ import annotations
@@ -18,9 +29,34 @@ import pandas as pd
 from indicators.cells import is_missing, normalise_adcode
 from indicators.validate import Problem, ValidationError
 
-__all__ = ["select_units", "group_columns", "province_options", "reconcile_units"]
+__all__ = [
+    "select_units",
+    "group_columns",
+    "province_options",
+    "reconcile_units",
+    "SPEC_HELP",
+]
 
-_BASE_COLUMNS = {"adcode", "name_zh", "name_en", "province_zh", "province_en"}
+#: The peer-group syntax, for help texts (the command line's ``--units``).
+SPEC_HELP = (
+    "peer group: all | yrd27 | yrd41 | <group column> | <province> (江苏省, Jiangsu) | "
+    "<adcode,adcode,...>; county level also: <city> (苏州市) or city:<adcode> (city:320500), "
+    "and a type filter <scope>/<type>[+<type>] or <scope>/-<type> (江苏省/县级市, "
+    "yrd27/-功能区; a type alone means all/<type>: 县级市)"
+)
+
+_BASE_COLUMNS = {
+    "adcode",
+    "name_zh",
+    "name_en",
+    "province_zh",
+    "province_en",
+    "city_adcode",
+    "city_zh",
+    "city_en",
+    "type",
+    "type_en",
+}
 # longest first, so that "维吾尔自治区" is stripped before "自治区"
 _PROVINCE_SUFFIXES = (
     "维吾尔自治区",
@@ -77,12 +113,91 @@ def _province_mask(units: pd.DataFrame, spec: str) -> pd.Series | None:
     return mask if mask.any() else None
 
 
+def _text_column(units: pd.DataFrame, column: str, lower: bool = False) -> pd.Series:
+    values = units[column].map(lambda v: "" if is_missing(v) else str(v).strip())
+    return values.str.lower() if lower else values
+
+
+def _exact_province(units: pd.DataFrame, key: str) -> pd.Series | None:
+    mask = pd.Series(False, index=units.index)
+    if "province_zh" in units.columns:
+        mask |= _text_column(units, "province_zh") == key
+    if "province_en" in units.columns:
+        mask |= _text_column(units, "province_en", lower=True) == key.lower()
+    return mask if mask.any() else None
+
+
+def _city_mask(units: pd.DataFrame, key: str, short: bool = True) -> pd.Series | None:
+    """Units of the city named ``key`` (``city_adcode``, ``city_zh`` with or without 市,
+    ``city_en``), or None when the table has no cities or none matches."""
+    if "city_zh" not in units.columns and "city_adcode" not in units.columns:
+        return None
+    mask = pd.Series(False, index=units.index)
+    if "city_adcode" in units.columns:
+        code, _ = normalise_adcode(key)
+        if code:
+            mask |= _text_column(units, "city_adcode") == code
+    if "city_zh" in units.columns:
+        zh = _text_column(units, "city_zh")
+        mask |= zh == key
+        if short and not mask.any():
+            mask |= (zh.map(_short) == _short(key)) & (zh != "")
+    if "city_en" in units.columns:
+        mask |= _text_column(units, "city_en", lower=True) == key.lower()
+    return mask if mask.any() else None
+
+
+def _type_mask(units: pd.DataFrame, text: str) -> pd.Series:
+    """Units whose ``type`` is one of ``text`` (``a+b``, or ``-a+b`` for all other types)."""
+    source = "peer group"
+    if "type" not in units.columns:
+        raise ValidationError(
+            [
+                Problem(
+                    source, None, None, f"type filter {text!r}: the units table has no type column"
+                )
+            ]
+        )
+    drop = text.startswith("-")
+    wanted = [t.strip() for t in text.lstrip("-").split("+") if t.strip()]
+    zh = _text_column(units, "type")
+    en = _text_column(units, "type_en", lower=True) if "type_en" in units.columns else zh
+    mask = pd.Series(False, index=units.index)
+    unknown = []
+    for item in wanted:
+        hit = (zh == item) | (en == item.lower())
+        if not hit.any():
+            unknown.append(item)
+        mask |= hit
+    if unknown or not wanted:
+        valid = ", ".join(dict.fromkeys(t for t in zh if t))
+        raise ValidationError(
+            [Problem(source, None, None, f"unknown unit type {', '.join(unknown) or text!r}; "
+                     f"valid: {valid} (or their English names)")]
+        )  # fmt: skip
+    return ~mask if drop else mask
+
+
+def _is_type(units: pd.DataFrame, text: str) -> bool:
+    if "type" not in units.columns:
+        return False
+    items = [t.strip() for t in text.lstrip("-").split("+") if t.strip()]
+    zh = set(_text_column(units, "type"))
+    en = set(_text_column(units, "type_en", lower=True)) if "type_en" in units.columns else set()
+    return bool(items) and all(i in zh or i.lower() in en for i in items)
+
+
 def _options_text(units: pd.DataFrame) -> str:
     parts = ["all", *group_columns(units)]
     provinces = province_options(units)
     text = ", ".join(parts)
     if provinces:
         text += "; provinces: " + ", ".join(provinces)
+    if "city_zh" in units.columns:
+        text += "; a city (苏州市, city:320500)"
+    if "type" in units.columns:
+        types = ", ".join(dict.fromkeys(t for t in _text_column(units, "type") if t))
+        text += f"; a type filter <scope>/<type> or <scope>/-<type> (types: {types})"
     return text + "; or a comma-separated list of adcodes"
 
 
@@ -116,6 +231,15 @@ def select_units(units: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
             raise ValidationError(
                 [Problem(source, None, None, f"no units chosen; valid: {_options_text(units)}")]
             )
+        if "/" in text:
+            scope, _, types = text.partition("/")
+            base = set(select_units(units, scope.strip() or "all"))
+            chosen = set(codes[_type_mask(units, types.strip())]) & base
+            if not chosen:
+                raise ValidationError(
+                    [Problem(source, None, None, f"peer group {text!r} has no units")]
+                )
+            return sorted(chosen)
         if text.lower() == "all":
             return sorted(known)
         if text in units.columns and text in group_columns(units):
@@ -123,9 +247,25 @@ def select_units(units: pd.DataFrame, spec: str | Sequence[str]) -> list[str]:
             if chosen.empty:
                 raise ValidationError([Problem(source, None, None, f"group {text!r} has no units")])
             return sorted(set(chosen))
-        mask = _province_mask(units, text)
+        if text.lower().startswith("city:"):
+            mask = _city_mask(units, text[5:].strip())
+            if mask is None:
+                raise ValidationError(
+                    [Problem(source, None, None, f"no city {text[5:].strip()!r} in the units "
+                             "table (give a city adcode such as city:320500 or its name)")]
+                )  # fmt: skip
+            return sorted(set(codes[mask]))
+        mask = _exact_province(units, text)
+        if mask is None:
+            mask = _city_mask(units, text, short=False)
+        if mask is None:
+            mask = _province_mask(units, text)
+        if mask is None and not _SPLIT.search(text) and normalise_adcode(text)[0] not in known:
+            mask = _city_mask(units, text)
         if mask is not None:
             return sorted(set(codes[mask]))
+        if _is_type(units, text):
+            return select_units(units, "all/" + text)
         items = [item for item in _SPLIT.split(text) if item]
     else:
         items = [str(item).strip() for item in spec]

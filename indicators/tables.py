@@ -48,6 +48,8 @@ __all__ = [
     "load_units",
     "default_paths",
     "BUNDLED_SOURCE",
+    "BUNDLED_COUNTY_SOURCE",
+    "LEVELS",
     "UNIT_COLUMNS",
 ]
 
@@ -56,6 +58,8 @@ log = logging.getLogger(__name__)
 #: The source name of the bundled tables (part of a build's identity: the dashboard and the
 #: command line use the same one, so their builds of the same choices are the same build).
 BUNDLED_SOURCE = "bundled census data (data/cities.csv)"
+#: The same for the bundled county table (``default_paths(level="county")``).
+BUNDLED_COUNTY_SOURCE = "bundled census data (data/counties.csv)"
 
 UNIT_COLUMNS = ("adcode", "name_zh", "name_en", "province_zh", "province_en", "yrd27", "yrd41")
 
@@ -347,16 +351,33 @@ def load_units(
     return units[ordered].reset_index(drop=True)
 
 
-def default_paths() -> dict[str, Path]:
+LEVELS = ("city", "county")
+
+
+def default_paths(level: str = "city") -> dict[str, Path]:
     """Paths of the bundled tables (resolved from the package location, not the cwd).
 
-    Keys ``data`` (``data/cities.csv``), ``units`` (``data/units.csv``), ``framework``
-    (``data/framework.csv``) and ``geo`` (``data/geo/cities.geojson``).
+    ``level="city"`` (default): keys ``data`` (``data/cities.csv``), ``units``
+    (``data/units.csv``), ``framework`` (``data/framework.csv``) and ``geo``
+    (``data/geo/cities.geojson``). ``level="county"``: ``data`` (``data/counties.csv``),
+    ``units`` (``data/county_units.csv``), ``framework`` (the same file), ``notes``
+    (``data/county_missing_notes.csv``) and ``geo`` (``data/geo/counties/``, one GeoJSON file
+    per province, ``<2-digit province code>.geojson``). Any other level is a ``ValueError``.
     """
     root = Path(__file__).resolve().parent.parent / "data"
-    return {
-        "data": root / "cities.csv",
-        "units": root / "units.csv",
-        "framework": root / "framework.csv",
-        "geo": root / "geo" / "cities.geojson",
-    }
+    if level == "city":
+        return {
+            "data": root / "cities.csv",
+            "units": root / "units.csv",
+            "framework": root / "framework.csv",
+            "geo": root / "geo" / "cities.geojson",
+        }
+    if level == "county":
+        return {
+            "data": root / "counties.csv",
+            "units": root / "county_units.csv",
+            "framework": root / "framework.csv",
+            "notes": root / "county_missing_notes.csv",
+            "geo": root / "geo" / "counties",
+        }
+    raise ValueError(f"unknown level {level!r}; valid: {', '.join(LEVELS)}")

@@ -22,6 +22,10 @@ OUTPUTS = [
     "crosswalk_2010.csv",
     "crosswalk_validation.csv",
     "crosswalk_2010_overrides.csv",
+    "counties.csv",
+    "county_units.csv",
+    "county_match_2010.csv",
+    "county_missing_notes.csv",
     "SOURCES.md",
 ]
 

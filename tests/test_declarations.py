@@ -41,7 +41,7 @@ def test_cli_flags_are_exactly_the_declared_parameters():
     parser = build_parser()
     sub = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     inputs = {"-h", "--help", "--data", "--framework", "--units", "--units-file", "--year"}
-    inputs |= {"--coinr", "--out", "--recipe", "--write-recipe"}
+    inputs |= {"--coinr", "--out", "--recipe", "--write-recipe", "--level"}
     declared = {p.cli_flag for p in PARAMETERS if p.cli}
     assert _options(sub.choices["compute"]) - inputs == declared
     ua = declared | {p.cli_flag for p in UA_PARAMETERS if p.cli}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SUMS = DATA / "SHA256SUMS"
-PATTERNS = ("*.csv", "*.md", "geo/*.geojson", "geo/*.md")
+PATTERNS = ("*.csv", "*.md", "geo/*.geojson", "geo/*.md", "geo/counties/*")
 
 
 def data_files() -> list[Path]:

@@ -3,7 +3,9 @@
 load raw tables -> checks after loading -> 2010 crosswalk -> aggregate to 2020 units ->
 indicators -> checks before saving -> write ``cities.csv``, ``units.csv``, ``framework.csv``,
 ``crosswalk_2010.csv``, ``crosswalk_validation.csv``, ``crosswalk_2010_overrides.csv`` (a copy of
-the reviewed input next to this module) and ``SOURCES.md``.
+the reviewed input next to this module), the county tables (``counties.csv``,
+``county_units.csv``, ``county_match_2010.csv``, ``county_missing_notes.csv``; see
+``indicators.census.county``) and ``SOURCES.md``.
 
 Formulas are in ``INDICATORS`` below and in ``framework.csv``; provenance in ``SOURCES.md``.
 """
@@ -18,13 +20,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from indicators.census import checks, crosswalk, names, raw
+from indicators.census import checks, county, crosswalk, names, raw
 from indicators.census.raw import AVERAGES, VARIABLES, CensusDataError
 
 HERE = Path(__file__).parent
 FRAMEWORK_FILE = HERE / "framework.csv"
 CAUSES_FILE = HERE / "crosswalk_causes.csv"
 SOURCES_TEMPLATE = HERE / "SOURCES.template.md"
+COUNTY_SOURCES_TEMPLATE = HERE / "SOURCES_county.template.md"
 YEARS = (2010, 2020)
 DECIMALS = 4
 MIN_LONG_SAMPLE = 100  # long-form (sample) denominators below this give a missing ratio
@@ -195,8 +198,81 @@ def build(census_dir: Path, out_dir: Path) -> None:
     )
     _write_csv(validation, out_dir / "crosswalk_validation.csv")
     _write_csv(overrides, out_dir / "crosswalk_2010_overrides.csv")
+    tables = build_counties(t20, t10, xwalk, units, unit_table)
+    for name, frame in tables.items():
+        _write_csv(frame, out_dir / name)
     sources = render_sources(cities, validation, xwalk, overrides, t20, t10)
+    sources += render_county_sources(tables)
     (out_dir / "SOURCES.md").write_text(sources, encoding="utf-8", newline="\n")
+
+
+COUNTY_COLUMNS = CITY_COLUMNS
+
+
+def build_counties(
+    t20: Frame, t10: Frame, xwalk: Frame, units: Frame, unit_table: Frame
+) -> dict[str, Frame]:
+    """The county tables (``indicators.census.county``), with the city table's formulas.
+
+    Each county is one census row, so ``aggregate`` returns the row's own counts and averages;
+    ``pop_growth_pct`` (2020) is the annual growth over the county's own 2010 census population,
+    for counties with a one-to-one 2010 match only.
+    """
+    rows20 = county.county_rows_2020(t20, units)
+    match = county.match_2010(rows20, t10, xwalk, county.read_renames())
+    agg20 = aggregate(county.blanks_as_zero(rows20))
+    agg10 = aggregate(county.blanks_as_zero(county.rows_2010(t10, match)))
+    agg20["pop_growth_pct"] = ((agg20["pop"] / agg10["pop"].reindex(agg20.index)) ** 0.1 - 1) * 100
+    agg10["pop_growth_pct"] = np.nan  # needs the 2000 census
+    counties = pd.concat([indicator_table(agg10, 2010), indicator_table(agg20, 2020)])
+    counties = counties[COUNTY_COLUMNS].sort_values(["adcode", "year"]).reset_index(drop=True)
+    county_units = county.unit_table(rows20, unit_table, match)
+    notes = pd.concat(
+        [county.notes_for_absent_2010(match), county.missing_notes(counties, CODES)],
+        ignore_index=True,
+    )
+    checks.check_counties(counties, county_units, rows20, t20, units)
+    return {
+        "counties.csv": counties,
+        "county_units.csv": county_units,
+        "county_match_2010.csv": match[county.MATCH_COLUMNS],
+        "county_missing_notes.csv": notes,
+    }
+
+
+def render_county_sources(tables: dict[str, Frame]) -> str:
+    """The county section of ``SOURCES.md`` (figures computed in this build)."""
+    counties = tables["counties.csv"]
+    units = tables["county_units.csv"]
+    match = tables["county_match_2010.csv"]
+    n10 = int(counties["year"].eq(2010).sum())
+    types = units.groupby(["type", "type_en"]).size().reset_index(name="units")
+    rules = match["match_2010"].value_counts().rename_axis("match_2010").reset_index(name="units")
+    renamed = match[match["match_2010"].isin(["renamed", "reviewed"])].merge(
+        units[["adcode", "name_zh"]], on="adcode"
+    )[["adcode", "name_zh", "code_2010", "name_2010", "match_2010"]]
+    missing = (
+        counties.drop(columns=["adcode", "population"])
+        .groupby("year")
+        .agg(lambda s: int(s.isna().sum()))
+        .T.reset_index()
+        .rename(columns={"index": "indicator", 2010: "missing 2010", 2020: "missing 2020"})
+    )
+    text = COUNTY_SOURCES_TEMPLATE.read_text(encoding="utf-8")
+    fills = {
+        "{{N_COUNTIES}}": str(len(units)),
+        "{{N_2010}}": str(n10),
+        "{{N_ROWS}}": str(len(counties)),
+        "{{TYPES}}": _md_table(types),
+        "{{RULES}}": _md_table(rules),
+        "{{RENAMED}}": _md_table(renamed),
+        "{{MISSING}}": _md_table(missing),
+        "{{N_SYNTHETIC}}": str(int(units["code_source"].eq("synthetic").sum())),
+        "{{N_ZONES}}": str(int(units["type"].eq(county.ZONE).sum())),
+    }
+    for key, value in fills.items():
+        text = text.replace(key, value)
+    return text
 
 
 def _write_csv(df: Frame, path: Path) -> None:

@@ -191,3 +191,55 @@ def check_outputs(
     municipalities = {p + "0000" for p in MUNICIPALITIES}
     if not municipalities <= set(units["adcode"]):
         raise CheckError("municipalities must be units with their province-level adcode")
+
+
+# county values: wider than the city ranges (functional zones are small, young, migrant places)
+COUNTY_RANGES: dict[str, tuple[float, float]] = {
+    code: (0.0, 100_000.0 if code == "edu_college_per_100k" else 100.0) for code in RANGES
+}
+COUNTY_RANGES.update(
+    {"edu_years": (2, 16), "housing_m2_pc": (1, 150), "fertility": (0.2, 5),
+     "pop_growth_pct": (-30, 60)}
+)  # fmt: skip
+# housing: 玉树 1.06 m² per person in 2010 (the census followed the April 2010 earthquake),
+# 泽库 4.5 (herders' tents); raw values, kept
+
+
+def check_counties(
+    counties: pd.DataFrame, county_units: pd.DataFrame, rows20: pd.DataFrame,
+    t20: pd.DataFrame, units: pd.DataFrame,
+) -> None:  # fmt: skip
+    """Keys unique; every 2020 county row is a unit; the counties partition every city and the
+    nation (2020 population, exactly); values in range."""
+    if counties.duplicated(["adcode", "year"]).any():
+        raise CheckError("counties: duplicated (adcode, year)")
+    if not counties["adcode"].str.fullmatch(r"\d{6}").all():
+        raise CheckError("counties: adcodes must be 6-digit strings")
+    y20 = counties[counties["year"].eq(2020)]
+    if set(y20["adcode"]) != set(county_units["adcode"]) or len(y20) != len(rows20):
+        raise CheckError("counties 2020: the table does not list exactly the county units")
+    y10 = set(counties.loc[counties["year"].eq(2010), "adcode"])
+    matched = set(county_units.loc[county_units["match_2010"].isin(
+        ["code", "reviewed", "renamed"]), "adcode"])  # fmt: skip
+    if y10 != matched:
+        raise CheckError("counties 2010: rows differ from the units with a 2010 match")
+    nation = t20.loc[t20["level"].eq("nation"), "pop"].iloc[0]
+    _reconcile(nation, y20["population"].sum(), "2020 nation vs sum of county-level units")
+    pop = y20.set_index("adcode")["population"]
+    parent = county_units.set_index("adcode")["city_adcode"]
+    city = t20[t20["level"].eq("city")].assign(unit=lambda d: d["code"].map(_unit_code))
+    totals = city.groupby("unit")["pop"].sum()
+    by_city = pop.groupby(parent).sum()
+    for code, total in totals.items():
+        _reconcile(total, float(by_city.get(code, 0)), f"2020 city {code}: counties vs city row")
+    problems = []
+    for code, (lo, hi) in COUNTY_RANGES.items():
+        col = counties[code]
+        for row in counties[col.notna() & ~col.between(lo, hi)].itertuples():
+            problems.append(f"{code} {row.adcode} {row.year} = {getattr(row, code)}")
+    if problems:
+        raise CheckError("county value checks failed:\n  " + "\n  ".join(problems))
+
+
+def _unit_code(code: str) -> str:
+    return code[:2] + "0000" if code[:2] in MUNICIPALITIES else code

@@ -253,6 +253,10 @@ choropleth maps. Generated file: do not edit by hand, rebuild it.
   `../shared/data/census/census_city_2010-2020_v1.csv`), `--units` (default `data/units.csv`,
   preferred when present), `--tolerance`, `--min-area`. The build is deterministic (same inputs,
   same bytes), checked by `tests/test_geo.py`.
+
+County boundaries (issue 13): `counties/<province>.geojson`, one file per province, built by
+`python -m indicators.census.geo_county`; their sizes and the units without a boundary are in
+`counties/README.md`.
 """
 
 
