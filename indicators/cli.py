@@ -160,6 +160,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_common(compute)
+    compute.add_argument(
+        "--columns",
+        choices=("codes", "full"),
+        default="codes",
+        help="codes (default): a column per framework code and rank; full: the dashboard's "
+        "download table (names, province, rank and rank interval, coverage, every score, "
+        "raw and normalised values; see docs/ENGINE_API.md)",
+    )
     unc = sub.add_parser(
         "uncertainty",
         help="Monte Carlo rank intervals",
@@ -336,7 +344,13 @@ def _compute(args: argparse.Namespace) -> int:
     out, fmt = _output(args)
     build, source = _build(args)
     result = run_pipeline(build)
-    frame = _finish(result.ranking, args, build.years)
+    if args.columns == "full":  # the same table as the dashboard's download
+        from indicators.download import download_table, table_intervals
+
+        table = download_table(result, table_intervals(result)[0])
+    else:
+        table = result.ranking
+    frame = _finish(table, args, build.years)
     write_table(frame, out, fmt, result=result, data_source=source)
     print(f"wrote {len(frame)} rows to {out}", file=sys.stderr)
     _write_recipe(args, build)

@@ -22,6 +22,9 @@ from indicators.export import write_table
 from indicators.result import Result
 
 __all__ = [
+    "INTERVAL_DRAWS",
+    "INTERVAL_SEED",
+    "table_intervals",
     "download_table",
     "column_guide",
     "weights_sheet",
@@ -31,6 +34,24 @@ __all__ = [
 ]
 
 _NAME_COLUMNS = ("name_zh", "name_en", "province_zh", "province_en")
+
+#: The rank intervals of the tables people see and download (the dashboard's ranking table and
+#: profile, its downloads and ``compute --columns full``): Monte Carlo draws and seed of
+#: :func:`indicators.uncertainty.uncertainty`, enough for stable 5–95 % ranks in a table.
+INTERVAL_DRAWS = 200
+INTERVAL_SEED = 1
+
+
+def table_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
+    """``(ranks, None)`` with the rank intervals of :data:`INTERVAL_DRAWS` draws, or
+    ``(None, reason)`` when the analysis cannot run for the build (e.g. one indicator)."""
+    from indicators.uncertainty import uncertainty
+    from indicators.validate import ValidationError
+
+    try:
+        return uncertainty(result, n=INTERVAL_DRAWS, seed=INTERVAL_SEED).ranks, None
+    except ValidationError as err:
+        return None, "; ".join(p.message for p in err.problems)
 
 
 def _aggregates(result: Result) -> list[str]:

@@ -271,6 +271,9 @@ class Param:
     step : str or None
         For a method choice, the pipeline step whose registry it picks from; the methods'
         own labels and descriptions then come from that registry.
+    choice_labels : tuple of (option, zh, en)
+        Labels of the options of a choice that is not a method (``step`` is None) and is
+        offered in the dashboard.
     """
 
     name: str
@@ -281,6 +284,18 @@ class Param:
     url: str | None = None
     label: tuple[str, str] = ("", "")
     step: str | None = None
+    choice_labels: tuple[tuple[str, str, str], ...] = ()
+
+    def choice_label(self, option: str, lang: str) -> str:
+        """Display name of one option in ``lang`` (a method's comes from its registry)."""
+        if self.step is not None:
+            from indicators.methods import label
+
+            return label(self.step, option, lang)
+        for name, zh, en in self.choice_labels:
+            if name == option:
+                return en if lang == "en" else zh
+        return option
 
     @property
     def cli_flag(self) -> str:

@@ -3,6 +3,8 @@ upload of the user's own data and framework (validated; used for this session on
 
 import streamlit as st
 
+from indicators import Config
+from indicators.download import file_stem
 from ui import context, loaders, views
 from ui import problems as problem_view
 from ui.i18n import t
@@ -51,26 +53,58 @@ with computed_tab:
     code_table(result.scores)
     st.caption(t("computed_note", lang))
 
-# 3. Downloads (same numbers as on screen: written from the same Result)
+# 3. Downloads: the view's build (group, year, methods, weights), every column named in full,
+# with the recipe that reproduces it (here, or with python -m indicators compute --recipe)
 FORMAT_NAMES = {"csv": "CSV", "xlsx": "Excel", "parquet": "Parquet"}
 st.subheader(t("download", lang))
-cols = st.columns(3)
+group = context.group_name(ctx.dataset, ctx.selections, lang)
+stem = file_stem(group, year, custom=ctx.config != Config())
+recipe = loaders.recipe_of(ctx.build, ctx.dataset, ctx.selections)
+cols = st.columns(4)
 for column, fmt, mime in (
     (cols[0], "csv", "text/csv"),
     (cols[1], "xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
     (cols[2], "parquet", "application/octet-stream"),
 ):
-    payload = loaders.export_bytes(result, fmt)
     column.download_button(
         f"{t('download', lang)} {FORMAT_NAMES[fmt]}",
-        payload,
-        file_name=f"talent_vitality_{ctx.selections['group']}.{fmt}",
+        loaders.export_bytes(result, fmt, year, group, recipe),
+        file_name=f"{stem}.{fmt}",
         mime=mime,
         key=f"dl_{fmt}",
         on_click="ignore",
         icon=":material/download:",
     )
-st.caption(t("download_note", lang))
+cols[3].download_button(
+    t("download_recipe", lang),
+    recipe.to_json(),
+    file_name=f"{stem}.recipe.json",
+    mime="application/json",
+    key="dl_recipe",
+    on_click="ignore",
+    icon=":material/receipt_long:",
+)
+st.caption(t("download_note", lang, year=year))
+
+# 3b. Load a recipe: the peer group, year, methods and weights of a saved build
+notice = st.session_state.pop("_recipe_notice", None)
+if notice is not None:  # after the rerun that applied it
+    st.success(t(notice[0], lang, **notice[1]), icon=":material/check:")
+with st.expander(t("recipe_title", lang), icon=":material/receipt_long:"):
+    st.markdown(t("recipe_help", lang))
+    recipe_file = st.file_uploader(t("recipe_upload", lang), type=["json"], key="up_recipe")
+    if st.button(t("recipe_apply", lang), disabled=recipe_file is None, key="apply_recipe"):
+        ok, (key, fields) = context.apply_recipe(
+            ctx.dataset, ctx.options, recipe_file.getvalue(), str(recipe_file.name)
+        )
+        if ok:
+            st.session_state["_recipe_notice"] = (key, fields)
+            st.rerun()
+        if key == "recipe_other_data":
+            fields = {
+                "parts": t("list_sep", lang).join(t(f"part_{p}", lang) for p in fields["parts"])
+            }
+        st.error(t(key, lang, **fields), icon=":material/block:")
 
 # 4. Upload your own data
 st.subheader(t("upload_title", lang))

@@ -17,19 +17,16 @@ names = views.names_map(ctx.dataset.units, lang)
 st.title(t("page_lab", lang))
 st.caption(t("lab_intro", lang))
 
-# 2. Dimension weight sliders (relative weights, 0–5; kept in the URL as w=D1:1,D2:2,…)
-defaults = {d: float(fw.weight(d)) for d in dims}
-weights = context.weight_sliders("w", dims, defaults, lambda d: fw.name(d, lang), lang)
-# All five weights are passed together, so they act as relative weights (w_d / Σ w).
-changed = any(w != defaults[d] for d, w in weights.items())
-overrides = tuple(weights.items()) if changed else ()
+# 2. Dimension weight sliders (relative weights, 0–5): the shared ``w`` selection, so the
+# weights chosen here are the build of every page and download (and of the link, w=D1:5,…)
+weights = context.weight_sliders(ctx.options, lambda d: fw.name(d, lang), lang)
 if sum(weights.values()) == 0:
     st.warning(t("all_zero_weights", lang))
     st.stop()
 
-# 3. Live re-ranking against the default build
+# 3. Live re-ranking: the chosen build (every page shows it) against the default build
 baseline = loaders.result(ctx.build_with(Config()))  # the default build: Config()
-current = loaders.result(ctx.build_with(loaders.config_for(ctx.selections, overrides)))
+current = loaders.result(ctx.build)
 shift = views.rank_shift(baseline, current, year, names)
 n = int(shift["after"].notna().sum())
 moved = int((shift["after"] != shift["before"]).sum())

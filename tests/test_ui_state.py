@@ -10,6 +10,7 @@ OPTIONS = state.Options(
     years=(2010, 2020),
     provinces=("浙江省", "江苏省"),
     adcodes=frozenset({"310000", "330100", "320500"}),
+    weights=(("D1", 1.0), ("D2", 1.0), ("D3", 2.0)),
 )
 
 
@@ -97,7 +98,26 @@ def test_link_keys_and_choices_are_the_declared_method_settings():
     from indicators.methods import METHODS
 
     declared = {p.url: p for p in PARAMETERS if p.url}
-    assert set(state.SHARED_KEYS) - {"lang", "group", "prov", "members", "year"} == set(declared)
+    views = {"lang", "group", "prov", "members", "year", "w"}  # "w": the lab's weights
+    assert set(state.SHARED_KEYS) - views == set(declared)
     for key, param in declared.items():
-        assert OPTIONS.choices(key) == tuple(METHODS[param.step])
+        options = tuple(METHODS[param.step]) if param.step else param.constraint.options
+        assert OPTIONS.choices(key) == options
         assert OPTIONS.default(key) == getattr(Config(), param.name)
+
+
+def test_lab_weights_are_a_shared_selection():
+    """Regression (issue 11): the lab's weights (w=D1:5,D2:0) changed only the lab page; they
+    are now a shared selection, parsed for every page and written back in the link."""
+    values, notices, unknown = state.parse({"w": "D1:5,D2:0"}, OPTIONS)
+    assert values["w"] == (("D1", 5.0), ("D2", 0.0), ("D3", 2.0)) and not notices and not unknown
+    assert state.serialise(values, OPTIONS)["w"] == "D1:5,D2:0"
+    same, _, _ = state.parse({"w": "D3:2"}, OPTIONS)  # the framework's own weights
+    assert same["w"] == () and "w" not in state.serialise(same, OPTIONS)
+
+
+@pytest.mark.parametrize("raw", ["D9:1", "D1:7", "D1:0.3", "D1:x", "D1:1," * 1000])
+def test_bad_weights_in_a_link_fall_back_with_a_notice(raw):
+    values, notices, _ = state.parse({"w": raw}, OPTIONS)
+    assert [n.key for n in notices] == ["w"]
+    assert all(0 <= v <= state.MAX_WEIGHT for _, v in values["w"])

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 import streamlit as st
 
 from indicators import Build, Config, ValidationError
-from indicators.methods import METHODS
 from ui import loaders, state
 from ui.i18n import LANGS, t
 from ui.safe import md
@@ -139,6 +138,7 @@ def setup() -> Context:
         st.stop()
     ctx = Context(lang, selections, dataset, options, build)
     st.session_state[_CTX] = ctx
+    build_notice(ctx)
     return ctx
 
 
@@ -153,6 +153,8 @@ def _refused(err: ValidationError, lang: str) -> None:
         key = f"refused_{problem.column}"  # our own words; a message may quote user codes
         st.markdown(f"- {t(key, lang) if key in _REFUSAL_KEYS else md(problem.message)}")
     columns = {p.column for p in err.problems}
+    if "weight_overrides" in columns:  # e.g. every lab slider at 0: back to the framework's
+        st.button(t("reset_weights", lang), on_click=_set, args=("w", ()))
     if "aggregate" in columns and st.session_state.get("norm") == "zscore":
         left, right = st.columns(2)
         left.button(t("fix_use_minmax", lang), on_click=_set, args=("norm", "minmax"))
@@ -253,6 +255,9 @@ def _current_params() -> dict[str, str]:
             continue
         if (key == "prov" and group != "province") or (key == "members" and group != "custom"):
             continue
+        if key == "w":  # the lab's weights: (code, weight) pairs, linked as D1:5,D2:0
+            out[key] = ",".join(f"{c}:{v:g}" for c, v in value)
+            continue
         out[key] = ",".join(map(str, value)) if isinstance(value, list | tuple) else str(value)
     return out
 
@@ -321,13 +326,12 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
         )
     with sb.expander(t("methods", lang), icon=":material/functions:"):
         for param in state.METHOD_PARAMS:  # declared once, in indicators.config.PARAMETERS
-            registry = METHODS[param.step]
             _bound(
                 st.selectbox,
                 param.url,
                 param.label[1] if lang == "en" else param.label[0],
                 options.choices(param.url),
-                lambda m, registry=registry: registry[m].label(lang),
+                lambda m, param=param: param.choice_label(m, lang),
                 lang,
                 options.default(param.url),
             )
@@ -495,37 +499,116 @@ def _copy(source: str, target: str) -> None:
     st.session_state[target] = list(value) if isinstance(value, list) else value
 
 
-def weight_sliders(
-    key: str, codes: list[str], defaults: dict[str, float], label, lang: str, where=st
-) -> dict[str, float]:
-    """One slider per code (relative weight 0–5, step 0.5), remembered and kept in the URL.
-
-    The link form is ``w=D1:1,D2:2.5``; only non-default weights are written. Unknown codes or
-    values outside 0–5 in a link fall back to the defaults with a notice.
-    """
-    raw = _link_value(key)
-    if raw is not None:
-        parsed, ok = state.parse_weights(raw, set(codes))
-        if not ok:
-            where.info(t("bad_weights_link", lang), icon=":material/info:")
-        for code, value in parsed.items():
-            st.session_state[f"_w_{key}_{code}"] = value
-    columns = where.columns(len(codes))
+def weight_sliders(options: state.Options, label, lang: str, where=st) -> dict[str, float]:
+    """One slider per dimension (relative weight 0–5, step 0.5), bound to the shared ``w``
+    selection: the weights are part of the build every page and download uses, and of the
+    link (``w=D1:5,D2:0``, only the weights that differ from the framework's)."""
+    defaults = dict(options.weights)
+    chosen = dict(st.session_state.get("w") or ()) or defaults
+    columns = where.columns(len(defaults))
     values: dict[str, float] = {}
-    for column, code in zip(columns, codes, strict=True):
-        widget = f"_w_{key}_{code}"
-        if widget not in st.session_state:
-            st.session_state[widget] = float(st.session_state.get(f"{key}_{code}", defaults[code]))
-        values[code] = float(column.slider(md(label(code)), 0.0, 5.0, step=0.5, key=widget))
-        st.session_state[f"{key}_{code}"] = values[code]  # survives page switches
-    link = ",".join(f"{c}:{v:g}" for c, v in values.items() if v != defaults[c])
-    if link:
-        st.query_params[key] = link
-    elif key in st.query_params:
-        del st.query_params[key]
-    if where.button(t("reset_weights", lang), key=f"_reset_{key}"):
-        for code in codes:
-            st.session_state.pop(f"_w_{key}_{code}", None)
-            st.session_state.pop(f"{key}_{code}", None)
-        st.rerun()
+    for column, code in zip(columns, defaults, strict=True):
+        widget = f"_w_w_{code}"
+        if st.session_state.get(widget) != chosen.get(code, defaults[code]):
+            st.session_state[widget] = float(chosen.get(code, defaults[code]))
+        values[code] = float(
+            column.slider(
+                md(label(code)),
+                0.0,
+                state.MAX_WEIGHT,
+                step=0.5,
+                key=widget,
+                on_change=_weights_changed,
+                args=(options,),
+            )
+        )
+    where.button(
+        t("reset_weights", lang), key="_reset_w", on_click=_set, args=("w", ()), type="tertiary"
+    )
     return values
+
+
+def _weights_changed(options: state.Options) -> None:
+    """Slider callback: the shared ``w`` from every slider's value (before the rerun, so the
+    sidebar, the link and the build see the new weights)."""
+    values = {code: st.session_state.get(f"_w_w_{code}", w) for code, w in options.weights}
+    st.session_state["w"] = state.dimension_weights(values, options.weights)
+
+
+def reset_build(options: state.Options) -> None:
+    """Button callback: every method setting and the weights back to the default build."""
+    for param in state.METHOD_PARAMS:
+        st.session_state[param.url] = options.default(param.url)
+    st.session_state["w"] = ()
+
+
+def build_notice(ctx: Context) -> None:
+    """Name the build on every page when it is not the default one ("自定义权重：人才储备量 5 ·
+    …；标准化：Z 分数"), with a one-click way back (:func:`reset_build`)."""
+    from ui.views import build_label
+
+    text = build_label(ctx.config, ctx.dataset.framework, ctx.lang)
+    if text is None:
+        return
+    left, right = st.columns([5, 1], vertical_alignment="center")
+    left.info(text, icon=":material/tune:")
+    right.button(
+        t("reset_build", ctx.lang), key="_reset_build", on_click=reset_build, args=(ctx.options,)
+    )
+
+
+def apply_recipe(dataset: loaders.Dataset, options: state.Options, payload: bytes, name: str):
+    """Load a recipe file into the view: the peer group, year, methods and weights it names.
+
+    Returns ``(True, notes)`` when the dashboard's build of those selections on this dataset
+    is the recipe's build (the same data, framework, units, members and config; only the
+    source's name may differ, e.g. a file named on the command line and uploaded here), else
+    ``(False, reason)``; nothing is changed then. ``notes`` and ``reason`` are interface keys
+    with their fields (the page words them in its language).
+    """
+    from indicators.recipe import Recipe
+
+    try:
+        recipe = Recipe.from_json(payload, source=name)
+    except ValidationError as err:
+        return False, ("recipe_unreadable", {"reason": "; ".join(p.message for p in err.problems)})
+    if recipe.level != "city":
+        return False, ("recipe_level", {"level": recipe.level})
+    selections = {key: st.session_state.get(key, options.default(key)) for key in state.SHARED_KEYS}
+    spec = recipe.group or ""
+    if spec in options.groups and spec not in ("province", "custom"):
+        selections["group"] = spec
+    elif loaders.province_of_name(dataset, spec) in options.provinces:
+        selections["group"], selections["prov"] = (
+            "province",
+            loaders.province_of_name(dataset, spec),
+        )
+    else:
+        selections["group"], selections["members"] = "custom", tuple(recipe.members)
+    if recipe.year is not None:
+        if recipe.year not in options.years:
+            return False, ("recipe_year", {"year": recipe.year})
+        selections["year"] = recipe.year
+    for param in state.METHOD_PARAMS:
+        selections[param.url] = getattr(recipe.config, param.name)
+    selections["w"] = tuple(recipe.config.weight_overrides)
+    config = loaders.config_for(selections)
+    if config != recipe.config:  # settings the sidebar does not offer: say which
+        other = sorted(k for k, v in recipe.config.to_dict().items() if config.to_dict()[k] != v)
+        return False, ("recipe_settings", {"settings": ", ".join(other)})
+    try:
+        build = loaders.build(dataset, loaders.members_for(dataset, selections), config)
+    except ValidationError as err:
+        return False, ("recipe_unreadable", {"reason": "; ".join(p.message for p in err.problems)})
+    differ = [
+        tag for tag, d in build.key_parts.items() if recipe.parts.get(tag) != d and tag != "source"
+    ]
+    if differ:
+        return False, ("recipe_other_data", {"parts": differ})
+    for key, value in selections.items():
+        st.session_state[key] = list(value) if key == "members" else value
+    renamed = build.key_parts["source"] != recipe.parts.get("source")
+    return True, (
+        "recipe_applied_renamed" if renamed else "recipe_applied",
+        {"key": build.key[:12]},
+    )

@@ -205,9 +205,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "direction": ("方向", "Direction"),
     "distance": ("距离", "Distance"),
     "download_note": (
-        "下载内容与页面显示的数字一致：当前比较范围、年份与方法；Excel 含方法说明与权重工作表。",
-        "Downloads hold the numbers shown on screen: current group, years and methods; the Excel file adds "
-        "methodology and weights sheets.",
+        "下载的是本页所用的方案（比较范围、方法与权重）下 {year} 年的结果：城市名称（中英文）、省份、"
+        "排名与排名区间、数据覆盖、各级得分、各指标原始值（单位见 Excel 的 columns 工作表）与标准化值；"
+        "Excel 另含列说明、权重、指标体系与方法工作表。方案文件可在此处或用命令行"
+        "（python -m indicators compute --recipe 文件 --columns full）原样重现这些结果。",
+        "The download holds {year} under this view's build (peer group, methods and weights): city "
+        "names (zh and en), province, rank and rank interval, data coverage, every score, each "
+        "indicator's raw value (units in the Excel columns sheet) and normalised value; the Excel "
+        "file adds sheets with a column guide, the weights, the framework and the methodology. The "
+        "recipe file reproduces it exactly, here or on the command line (python -m indicators "
+        "compute --recipe FILE --columns full).",
     ),
     "draws": ("蒙特卡洛抽样次数", "Monte Carlo draws"),
     "effective_weight": ("有效权重", "Effective weight"),
@@ -523,6 +530,56 @@ STRINGS: dict[str, tuple[str, str]] = {
         "of the group has such a value, so it is hardly a realistic target; “not reachable” "
         "means even a value one whole range beyond the group's best city does not lift the rank.",
     ),
+    # --- one build everywhere (issue 11)
+    "custom_weights": ("自定义权重 {weights}", "custom weights {weights}"),
+    "build_custom": ("当前方案（非默认）：{parts}", "This view's build (not the default): {parts}"),
+    "reset_build": ("恢复默认方案", "Back to the default"),
+    "download_recipe": ("下载方案文件（JSON）", "Download the recipe (JSON)"),
+    "recipe_title": ("载入方案文件", "Load a recipe"),
+    "recipe_help": (
+        "方案文件记录一次计算的全部设定（比较范围、年份、每项方法与权重），以及数据的标识。载入后，"
+        "各页面使用该方案；数据必须与制作方案时相同（否则会说明哪一部分不同）。",
+        "A recipe records everything a computation was made from (peer group, year, every method "
+        "setting and the weights) and the identity of the data. Once loaded, every page uses it; "
+        "the data must be those it was made from (otherwise the page says which part differs).",
+    ),
+    "recipe_upload": ("方案文件（.json）", "Recipe file (.json)"),
+    "recipe_apply": ("使用该方案", "Use this recipe"),
+    "recipe_unreadable": ("无法使用该方案文件：{reason}", "This recipe cannot be used: {reason}"),
+    "recipe_level": (
+        "该方案针对“{level}”层级的数据，本页为城市层级。",
+        "This recipe is for the level “{level}”; this view is at city level.",
+    ),
+    "recipe_year": ("该方案的年份 {year} 不在当前数据中。", "The recipe's year {year} is not in the data."),
+    "recipe_settings": (
+        "该方案使用了本仪表板未提供的设定（{settings}）：请用命令行 python -m indicators compute --recipe 重现。",
+        "This recipe uses settings the dashboard does not offer ({settings}): reproduce it on the "
+        "command line with python -m indicators compute --recipe.",
+    ),
+    "recipe_other_data": (
+        "当前数据无法重现该方案：{parts}与制作方案时不同。请先上传制作方案时所用的数据文件。",
+        "The current data do not reproduce this recipe: {parts} differ from those it was made "
+        "from. Upload the files it was made from first.",
+    ),
+    "recipe_applied": (
+        "已载入方案：各页面现在使用与文件完全相同的计算（构建标识 {key}…）。",
+        "Recipe loaded: every page now shows exactly the build in the file (build id {key}…).",
+    ),
+    "recipe_applied_renamed": (
+        "已载入方案：数据、指标体系与设定与文件完全一致（构建标识 {key}…），只有数据来源的名称不同。",
+        "Recipe loaded: data, framework and settings equal the file's (build id {key}…); only the "
+        "data source's name differs.",
+    ),
+    "part_data.adcodes": ("数据中的单位", "the units in the data"),
+    "part_data.years": ("数据中的年份", "the years in the data"),
+    "part_data.values": ("数据的数值", "the data values"),
+    "part_framework": ("指标体系", "the framework"),
+    "part_config": ("方法设定", "the method settings"),
+    "part_members": ("比较范围的成员", "the peer group's members"),
+    "part_absent": ("缺少数据的成员", "the members without data"),
+    "part_unit_groups": ("单位的分组（省份）", "the units' groups (provinces)"),
+    "part_units": ("单位表", "the units table"),
+    "part_source": ("数据来源名称", "the data source's name"),
 }
 
 

@@ -27,6 +27,8 @@ import streamlit as st
 
 import indicators
 from indicators import Build, Config, Framework, Result
+from indicators.download import INTERVAL_DRAWS, INTERVAL_SEED
+from indicators.recipe import Recipe
 from indicators.tables import BUNDLED_SOURCE
 from ui import state, upload_worker
 from ui.state import Options
@@ -50,6 +52,12 @@ class Dataset:
     geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
     messages: tuple[str, ...] = ()  # what the upload's validation noted (shown on the Data page)
     source: str = ""  # the builds' source name (part of their identity); default label_en
+    #: where data, framework and units came from, for recipes: "bundled" or the file's name
+    inputs: tuple[tuple[str, str], ...] = (
+        ("data", "bundled"),
+        ("framework", "bundled"),
+        ("units", "bundled"),
+    )
 
     def label(self, lang: str) -> str:
         return self.label_en if lang == "en" else self.label_zh
@@ -264,11 +272,13 @@ def _options(key: str, _dataset: Dataset) -> Options:
         if provinces:
             groups.append("province")
     groups.append("custom")
+    fw = _dataset.framework
     return Options(
         years=tuple(sorted(int(y) for y in _dataset.data["year"].unique())),
         provinces=provinces,
         adcodes=frozenset(_dataset.data["adcode"].astype(str)),
         groups=tuple(groups),
+        weights=tuple((d, float(fw.weight(d))) for d in fw.children(fw.root)),
     )
 
 
@@ -304,12 +314,14 @@ def members_for(dataset: Dataset, selections: dict) -> tuple[str, ...]:
     return tuple(indicators.select_units(dataset.units, spec))
 
 
-def config_for(selections: dict, weight_overrides: tuple = ()) -> Config:
-    """The engine configuration for the sidebar's method choices (``state.METHOD_PARAMS``):
-    every declared setting with a link key, by that key; the rest stay at ``Config()``."""
+def config_for(selections: dict) -> Config:
+    """The engine configuration of the shared selections: every declared setting with a link
+    key (``state.METHOD_PARAMS``) by that key, the lab's dimension weights (``w``) as weight
+    overrides; settings not given stay at ``Config()``."""
+    default = Config()
     return Config(
-        **{p.name: selections[p.url] for p in state.METHOD_PARAMS},
-        weight_overrides=tuple(weight_overrides),
+        **{p.name: selections.get(p.url, getattr(default, p.name)) for p in state.METHOD_PARAMS},
+        weight_overrides=tuple(selections.get("w") or ()),
     )
 
 
@@ -361,7 +373,10 @@ def uncertainty(result: Result, n: int = 300, seed: int = 1):
     return _uncertainty(result.build.key, int(n), int(seed), result)
 
 
-RANK_INTERVAL_DRAWS = 200  # enough for stable 5–95% ranks in a table; the lab runs more
+# the rank intervals of tables and downloads are declared in indicators.download (the command
+# line's full table uses the same); the lab runs more draws
+RANK_INTERVAL_DRAWS = INTERVAL_DRAWS
+RANK_INTERVAL_SEED = INTERVAL_SEED
 
 
 def uncertainty_or_reason(result: Result, n: int, seed: int):
@@ -376,7 +391,7 @@ def uncertainty_or_reason(result: Result, n: int, seed: int):
 def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
     """Rank intervals for the ranking table and the profile: ``(ranks, None)`` or
     ``(None, reason)`` (see :func:`uncertainty_or_reason`)."""
-    ua, reason = uncertainty_or_reason(result, RANK_INTERVAL_DRAWS, 1)
+    ua, reason = uncertainty_or_reason(result, RANK_INTERVAL_DRAWS, RANK_INTERVAL_SEED)
     return (None, reason) if ua is None else (ua.ranks, None)
 
 
@@ -424,19 +439,35 @@ def audit(result: Result, year: int | None = None) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
-def _export(key: str, fmt: str, _result: Result) -> bytes:
-    import io
+def _export(key: str, fmt: str, year: int, group: str, recipe: str, _result: Result) -> bytes:
+    from indicators.download import write_download
 
-    from indicators import export
+    intervals, _reason = rank_intervals(_result)
+    return write_download(
+        _result,
+        fmt,
+        intervals=intervals,
+        group=group,
+        recipe=Recipe.from_json(recipe),
+        year=year,
+    )
 
-    buffer = io.BytesIO()
-    export.write_table(_result.ranking, buffer, fmt, result=_result)
-    return buffer.getvalue()
+
+def export_bytes(result: Result, fmt: str, year: int, group: str, recipe) -> bytes:
+    """The view's download (:func:`indicators.download.write_download`: names, province, rank
+    and interval, coverage, scores, raw and normalised values; XLSX adds a column guide, the
+    weights and the exact build with its recipe) for one year, cached on the build's identity."""
+    return _export(result.build.key, fmt, year, group, recipe.to_json().decode(), result)
 
 
-def export_bytes(result: Result, fmt: str) -> bytes:
-    """The computed table as a downloadable file (csv, xlsx with methodology, parquet)."""
-    return _export(result.build.key, fmt, result)
+def recipe_of(build: Build, dataset: Dataset, selections: dict) -> Recipe:
+    """The recipe of the view's build: its peer group as chosen (yrd27, a province's name,
+    custom), the year shown, and where the data came from."""
+    from indicators.recipe import recipe_for
+
+    group = selections["group"]
+    spec = str(selections["prov"]) if group == "province" else str(group)
+    return recipe_for(build, group=spec, year=int(selections["year"]), inputs=dict(dataset.inputs))
 
 
 def upload_key(files: dict[str, object]) -> str:
@@ -507,6 +538,10 @@ def dataset_from_upload(
         f"Upload: {label}",
         geo_url=bundled_geo_for(data["adcode"]),
         messages=tuple(value["notes"]),
+        inputs=tuple(
+            (role, "none" if files[role] is None else files[role][0])
+            for role in ("data", "framework", "units")
+        ),
     )
     return dataset, None
 

@@ -70,7 +70,9 @@ def group_phrase(ctx) -> str:
 
 
 def _uncertainty(result: Result):
-    ua, _reason = loaders.uncertainty_or_reason(result, loaders.RANK_INTERVAL_DRAWS, 1)
+    ua, _reason = loaders.uncertainty_or_reason(
+        result, loaders.RANK_INTERVAL_DRAWS, loaders.RANK_INTERVAL_SEED
+    )
     return False if ua is None else ua  # False: the PDFs leave the interval out
 
 

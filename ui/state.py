@@ -1,4 +1,4 @@
-"""Shared selections (language, peer group, year, methods) and their URL form.
+"""Shared selections (language, peer group, year, methods, weights) and their URL form.
 
 Every selection lives in ``st.session_state`` under the key of its URL parameter, so any view is
 a link that reopens exactly as it was. Parsing is a pure function (testable without Streamlit):
@@ -18,10 +18,13 @@ from ui.i18n import DEFAULT_LANG, LANGS
 METHOD_PARAMS = tuple(p for p in PARAMETERS if p.url)
 _BY_URL = {p.url: p for p in METHOD_PARAMS}
 
-# URL keys of the shared selections, in the order they appear in a link.
-SHARED_KEYS = ("lang", "group", "prov", "members", "year", *_BY_URL)
+# URL keys of the shared selections, in the order they appear in a link. ``w`` holds the
+# dimension weights chosen in the lab (``w=D1:5,D2:0``): part of the build every page shows.
+SHARED_KEYS = ("lang", "group", "prov", "members", "year", *_BY_URL, "w")
 # URL keys that pages own (read with ``parse_list``/``parse_choice`` by the page itself).
-PAGE_KEYS = ("city", "cities", "w", "peer")
+PAGE_KEYS = ("city", "cities", "peer")
+#: Highest relative weight a lab slider offers (steps of 0.5 from 0).
+MAX_WEIGHT = 5.0
 GROUPS = ("yrd27", "yrd41", "all", "province", "custom")
 MAX_PARAM_LENGTH = 2000  # longer values are refused outright (a link is not a data channel)
 
@@ -34,6 +37,8 @@ class Options:
     provinces: tuple[str, ...]
     adcodes: frozenset[str]
     groups: tuple[str, ...] = GROUPS
+    #: The dimensions the lab weighs (children of the index) with their framework weights.
+    weights: tuple[tuple[str, float], ...] = ()
 
     def default(self, key: str) -> object:
         """Default value of a shared selection (a method's is its ``Config()`` default)."""
@@ -45,6 +50,7 @@ class Options:
             "prov": self.provinces[0] if self.provinces else "",
             "members": (),
             "year": max(self.years) if self.years else 0,
+            "w": (),  # no override: the framework's weights
         }
         return base[key]
 
@@ -142,6 +148,11 @@ def parse(
             if not ok:
                 notices.append(Notice(key, raw[:80], _show(members)))
             continue
+        if key == "w":
+            values[key], ok = parse_dimension_weights(raw, options.weights)
+            if not ok:
+                notices.append(Notice(key, raw[:80], _show_weights(values[key], options)))
+            continue
         value, ok = parse_choice(raw, options.choices(key), default)
         values[key] = value
         if not ok:
@@ -174,9 +185,43 @@ def serialise(values: Mapping[str, object], options: Options) -> dict[str, str]:
             if values.get("group") == "custom" and value:
                 out[key] = ",".join(value)  # type: ignore[arg-type]
             continue
+        if key == "w":
+            if value:
+                out[key] = weights_link(value, options)  # type: ignore[arg-type]
+            continue
         if value != options.default(key):
             out[key] = str(value)
     return out
+
+
+def parse_dimension_weights(
+    raw: str, weights: tuple[tuple[str, float], ...]
+) -> tuple[tuple[tuple[str, float], ...], bool]:
+    """``"D1:5,D2:0"`` -> every dimension's weight (the framework's where not given), or ``()``
+    when they equal the framework's; and whether everything was usable. All dimensions are
+    passed together so that they act as relative weights (w_d / Σ w)."""
+    defaults = dict(weights)
+    parsed, ok = parse_weights(raw, set(defaults), MAX_WEIGHT)
+    return dimension_weights({**defaults, **parsed}, weights), ok
+
+
+def dimension_weights(
+    values: Mapping[str, float], weights: tuple[tuple[str, float], ...]
+) -> tuple[tuple[str, float], ...]:
+    """The shared ``w`` selection for slider values: every dimension in order, or ``()`` when
+    all equal the framework's weights (the default build)."""
+    chosen = tuple((code, float(values.get(code, default))) for code, default in weights)
+    return () if all(v == d for (_, v), (_, d) in zip(chosen, weights, strict=True)) else chosen
+
+
+def weights_link(value: tuple[tuple[str, float], ...], options: Options) -> str:
+    """Link form of the ``w`` selection: only the weights that differ from the framework's."""
+    defaults = dict(options.weights)
+    return ",".join(f"{c}:{v:g}" for c, v in value if v != defaults.get(c))
+
+
+def _show_weights(value: tuple[tuple[str, float], ...], options: Options) -> str:
+    return weights_link(value, options) or "—"
 
 
 def _show(value: object) -> str:

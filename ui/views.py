@@ -911,3 +911,32 @@ def screening_banner(
         share=f"{min_share:.0%}",
     )
     return status, text
+
+
+def build_label(config, framework: Framework, lang: str) -> str | None:
+    """What makes a build other than the default one, for the notice every page shows:
+    "当前方案（非默认）：自定义权重 人才储备量 5 · 人才流动性 0 …；标准化：Z 分数"; ``None`` for
+    the default build (``Config()``). Settings outside the sidebar (e.g. from a recipe) are
+    named by their setting name."""
+    from indicators import Config
+    from ui import state
+    from ui.i18n import t
+
+    default = Config()
+    if config == default:
+        return None
+    parts = []
+    if config.weight_overrides:
+        weights = " · ".join(f"{framework.name(c, lang)} {w:g}" for c, w in config.weight_overrides)
+        parts.append(t("custom_weights", lang).format(weights=weights))
+    shown = {"weight_overrides"}
+    for param in state.METHOD_PARAMS:
+        shown.add(param.name)
+        value = getattr(config, param.name)
+        if value != getattr(default, param.name):
+            label = param.label[1] if lang == "en" else param.label[0]
+            parts.append(f"{label}{'：' if lang == 'zh' else ': '}{param.choice_label(value, lang)}")
+    for name, value in config.changes().items():
+        if name not in shown:
+            parts.append(f"{name} = {value}")
+    return t("build_custom", lang, parts=("；" if lang == "zh" else "; ").join(parts))
