@@ -172,7 +172,8 @@ def test_methodology_page_shows_framework_and_audit():
 def test_data_page_tables_and_downloads():
     at = run("data")
     assert len(at.dataframe[0].value) == 27 * 2
-    assert len(at.get("download_button")) == 3
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels == ["下载 CSV", "下载 Excel", "下载 Parquet", "下载方案文件（JSON）"]
 
 
 def test_english_pages_have_no_chinese_titles():

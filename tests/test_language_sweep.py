@@ -38,6 +38,10 @@ PAGES = ("rankings", "city", "compare", "lab", "methodology", "data")
 
 #: Latin words allowed in Chinese mode (compared case-sensitively, whole words).
 ALLOWED_LATIN = {
+    # file formats
+    "PDF",
+    "JSON",
+    "json",
     # proper names
     "Cronbach",
     "Pearson",
@@ -94,6 +98,7 @@ ITALIC = re.compile(r"\*[^*]+\*")
 # Proto fields that are identifiers, formats or styling, never shown as text.
 SKIP_FIELDS = {
     "id",
+    "deferred_file_id",
     "form_id",
     "icon",
     "key",

@@ -206,15 +206,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "distance": ("距离", "Distance"),
     "download_note": (
         "下载的是本页所用的方案（比较范围、方法与权重）下 {year} 年的结果：城市名称（中英文）、省份、"
-        "排名与排名区间、数据覆盖、各级得分、各指标原始值（单位见 Excel 的 columns 工作表）与标准化值；"
+        "排名与排名区间、数据覆盖、各级得分、各指标原始值（单位见 Excel 的 `columns` 工作表）与标准化值；"
         "Excel 另含列说明、权重、指标体系与方法工作表。方案文件可在此处或用命令行"
-        "（python -m indicators compute --recipe 文件 --columns full）原样重现这些结果。",
+        "（`python -m indicators compute --recipe 文件 --columns full`）原样重现这些结果。",
         "The download holds {year} under this view's build (peer group, methods and weights): city "
         "names (zh and en), province, rank and rank interval, data coverage, every score, each "
-        "indicator's raw value (units in the Excel columns sheet) and normalised value; the Excel "
+        "indicator's raw value (units in the Excel `columns` sheet) and normalised value; the Excel "
         "file adds sheets with a column guide, the weights, the framework and the methodology. The "
-        "recipe file reproduces it exactly, here or on the command line (python -m indicators "
-        "compute --recipe FILE --columns full).",
+        "recipe file reproduces it exactly, here or on the command line (`python -m indicators "
+        "compute --recipe FILE --columns full`).",
     ),
     "draws": ("蒙特卡洛抽样次数", "Monte Carlo draws"),
     "effective_weight": ("有效权重", "Effective weight"),

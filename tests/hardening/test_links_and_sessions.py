@@ -160,11 +160,14 @@ def test_equal_concatenated_bytes_never_share_results():
     ctx_b = b.session_state["_context"]
     assert ctx_b.build.key != a.session_state["_context"].build.key
     result_b = loaders.result(ctx_b.build)
-    methodology = pd.read_excel(
-        io.BytesIO(loaders.export_bytes(result_b, "xlsx")), sheet_name="methodology"
-    )
+    recipe = loaders.recipe_of(ctx_b.build, ctx_b.dataset, ctx_b.selections)
+
+    def export(fmt: str) -> bytes:
+        return loaders.export_bytes(result_b, fmt, ctx_b.year, "all", recipe)
+
+    methodology = pd.read_excel(io.BytesIO(export("xlsx")), sheet_name="methodology")
     source = methodology.set_index("item").at["data_source", "value"]
     assert source == "Upload: bob.csv"
     for fmt in ("csv", "xlsx", "parquet"):
-        assert b"alice" not in loaders.export_bytes(result_b, fmt)
+        assert b"alice" not in export(fmt)
     assert not any("alice" in str(c.value) for c in [*b.caption, *b.sidebar.caption])
