@@ -1,9 +1,11 @@
-"""Rankings: the index within the peer group — table with rank intervals, bar chart, map,
-distribution; a click on a city's name (or any cell of its row), a bar or a map shape opens
-that city's profile."""
+"""Rankings: the index (or any dimension or indicator) within the peer group — table with rank
+intervals, bar chart, map and distribution — or its change between the censuses; a search box
+highlights one city in every table and chart; a click on a city's name (or any cell of its
+row), a bar or a map shape opens that city's profile."""
 
 import streamlit as st
 
+from indicators.change import absent_in, scores_comparable
 from indicators.methods import label as method_label
 from ui import context, loaders, reports, vega_charts, views
 from ui.i18n import t
@@ -11,6 +13,7 @@ from ui.i18n import t
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
 root = fw.root
+names = views.names_map(ctx.dataset.units, lang)
 
 # 1. Title
 st.title(t("page_rankings", lang))
@@ -21,74 +24,303 @@ st.caption(
     f"{method_label('aggregate', ctx.config.aggregate, lang)}"
 )
 
-# 2. Data (cached engine calls)
+# 2. What to rank, which view, which city to find (page selections, kept in the link)
+years = ctx.build.years
+controls = st.columns([3, 2, 3])
+metric = context.choose_one(
+    "metric",
+    t("metric", lang),
+    views.metric_options(fw),
+    lambda c: views.metric_label(fw, c, lang),
+    lang,
+    where=controls[0],
+)
+view = context.choose_one(
+    "view",
+    t("view", lang),
+    ("year", "change") if len(years) > 1 else ("year",),
+    lambda v: (
+        t("view_year", lang, year=year)
+        if v == "year"
+        else t("view_change", lang, a=years[0], b=years[-1])
+    ),
+    lang,
+    where=controls[1],
+)
+other = views.names_map(ctx.dataset.units, "en" if lang == "zh" else "zh")
+found = (
+    context.choose_one(
+        "find",
+        t("find_city", lang),
+        ("", *sorted(ctx.members, key=lambda a: names.get(a, a))),
+        lambda a: f"{names.get(a, a)} · {other.get(a, a)} · {a}" if a else t("find_none", lang),
+        lang,
+        where=controls[2],
+    )
+    or None
+)
+is_index = metric == root
+label = views.metric_label(fw, metric, lang)
+
+# 3. Data (cached engine calls)
 result = loaders.result(ctx.build)
 intervals, no_intervals = loaders.rank_intervals(result)
-table = views.ranking_table(result, fw, ctx.dataset.units, year, lang, intervals)
+index_table = views.ranking_table(result, fw, ctx.dataset.units, year, lang, intervals)
 excluded = views.excluded_units(result, fw, ctx.dataset.units, year, lang)
-if table.empty or table[root].isna().all():
+if index_table.empty or index_table[root].isna().all():
     st.warning(t("no_scores_year", lang))
     st.stop()
-
-# 3. Ranking table (a click on a city's name, or any cell of its row, opens the city).
-# Widths are set so that all the columns fit the main area at 1,280 px with the sidebar open
-# (views.TABLE_WIDTH); headers that would not fit are shortened, their full text is in help.
-dims = list(fw.children(root))
-heads = {
-    "rank": t("rank", lang),
-    "name": t("city", lang),
-    root: fw.name(root, lang),
-    "interval": t("rank_range", lang),
-    "coverage": t("coverage_column", lang),
-}
-widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
-widths.update(rank=max(44, widths["rank"]), name=96)
-widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
-if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
-    heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)
-widths["interval"] = max(widths["interval"], 80)  # "146–318 ⚠"
-short = views.short_names(fw, dims, lang)
-budget = views.TABLE_WIDTH - sum(widths.values())
-widths.update(zip(dims, views.fit_widths(short, budget), strict=True))
-column_config = {
-    "rank": st.column_config.NumberColumn(heads["rank"], format="%d", width=widths["rank"]),
-    "name": st.column_config.TextColumn(heads["name"], width=widths["name"]),
-    root: st.column_config.ProgressColumn(
-        heads[root],
-        min_value=0,
-        max_value=100,
-        format="%.1f",
-        width=widths[root],
-        help=fw.name(root, lang),
-    ),
-    "interval": st.column_config.TextColumn(
-        heads["interval"], width=widths["interval"], help=t("rank_interval", lang)
-    ),
-    "coverage": st.column_config.TextColumn(
-        heads["coverage"], width=widths["coverage"], help=t("coverage_help", lang)
-    ),
-}
-for dim, head in zip(dims, short, strict=True):
-    column_config[dim] = st.column_config.NumberColumn(
-        head, format="%.1f", width=widths[dim], help=fw.name(dim, lang)
-    )
-event = st.dataframe(
-    table,
-    hide_index=True,
-    column_config=column_config,
-    column_order=[c for c in column_config if c in table.columns],
-    on_select="rerun",
-    selection_mode="single-cell",
-    key="ranking_table",
-    height=min(35 * len(table) + 38, 740),
+table = (
+    index_table
+    if is_index
+    else views.metric_table(result, fw, ctx.dataset.units, year, lang, metric)
 )
-notes = [t("ranking_click_note", lang)]
-if "wide" in table and table["wide"].any():
-    notes.append(t("wide_note", lang))
-if table["flagged"].any():
-    notes.append(t("flagged_note", lang))
-for note in notes:
-    st.caption(note)
+value = root if is_index else "value"
+if found is not None and found not in set(table["adcode"]):
+    st.info(t("found_not_ranked", lang, name=names.get(found, found)), icon=":material/search:")
+
+
+def shaded(frame):
+    """The found city's row shaded (a Styler), or the frame as it is."""
+    if found is None or found not in set(frame["adcode"]):
+        return frame
+    return frame.style.apply(
+        lambda row: ["background-color: #dbe8f5" if row["adcode"] == found else ""] * len(row),
+        axis=1,
+    )
+
+
+def open_city(adcode: str | None) -> None:
+    """A click on a table cell, a bar or the map opens that city's profile."""
+    if adcode is not None and adcode in set(table["adcode"]):
+        st.session_state["city"] = adcode
+        st.switch_page("pages/city.py")
+
+
+def index_columns() -> dict:
+    """Column widths so that all the columns fit the main area at 1,280 px with the sidebar open
+    (views.TABLE_WIDTH); headers that would not fit are shortened, their full text is in help."""
+    dims = list(fw.children(root))
+    heads = {
+        "rank": t("rank", lang),
+        "name": t("city", lang),
+        root: fw.name(root, lang),
+        "interval": t("rank_range", lang),
+        "coverage": t("coverage_column", lang),
+    }
+    widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
+    widths.update(rank=max(44, widths["rank"]), name=96)
+    widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
+    if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
+        heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)
+    widths["interval"] = max(widths["interval"], 80)  # "146–318 ⚠"
+    short = views.short_names(fw, dims, lang)
+    budget = views.TABLE_WIDTH - sum(widths.values())
+    widths.update(zip(dims, views.fit_widths(short, budget), strict=True))
+    config = {
+        "rank": st.column_config.NumberColumn(heads["rank"], format="%d", width=widths["rank"]),
+        "name": st.column_config.TextColumn(heads["name"], width=widths["name"]),
+        root: st.column_config.ProgressColumn(
+            heads[root],
+            min_value=0,
+            max_value=100,
+            format="%.1f",
+            width=widths[root],
+            help=fw.name(root, lang),
+        ),
+        "interval": st.column_config.TextColumn(
+            heads["interval"], width=widths["interval"], help=t("rank_interval", lang)
+        ),
+        "coverage": st.column_config.TextColumn(
+            heads["coverage"], width=widths["coverage"], help=t("coverage_help", lang)
+        ),
+    }
+    for dim, head in zip(dims, short, strict=True):
+        config[dim] = st.column_config.NumberColumn(
+            head, format="%.1f", width=widths[dim], help=fw.name(dim, lang)
+        )
+    return config
+
+
+def metric_columns() -> dict:
+    return {
+        "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width=60),
+        "name": st.column_config.TextColumn(t("city", lang), width=160),
+        "shown": st.column_config.TextColumn(fw.name(metric, lang), width=220, help=label),
+    }
+
+
+def charts(
+    frame, column: str, title: str, *, fmt: str = ".1f", diverging: bool = False, ranked=True
+):
+    """Bar chart (the top bars and the found city; all of them in a scrolling box on request),
+    map and distribution of one column of ``frame``."""
+    left, right = st.columns([1, 1])
+    with left:
+        st.subheader(title)
+        show_all = len(frame) > vega_charts.TOP_BARS and st.toggle(
+            t("show_all_bars", lang, n=len(frame)), key=f"all_bars_{view}"
+        )
+        spec = vega_charts.ranking_bar(
+            frame,
+            name="name",
+            score=column,
+            x_title=title,
+            highlight=found,
+            top=None if show_all else vega_charts.TOP_BARS,
+            fmt=fmt,
+            in_order=ranked,
+            scores=not diverging and metric not in fw.indicators,
+        )
+        box = st.container(height=640) if show_all else st.container()
+        with box:
+            clicked = st.vega_lite_chart(
+                spec=spec,
+                width="stretch",
+                key=f"bar_{view}",
+                on_select="rerun",
+                selection_mode=vega_charts.PICK,
+            )
+        open_city(vega_charts.picked(clicked))
+        if not show_all and len(frame) > vega_charts.TOP_BARS:
+            st.caption(t("top_bars_note", lang, top=vega_charts.TOP_BARS, n=len(frame)))
+    with right:
+        st.subheader(t("map", lang))
+        geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
+        # one colour scale for every year of the build: pooled scores compare across years
+        span = None
+        if not diverging and (metric in fw.indicators or scores_comparable(result)):
+            span = views.score_span(result, metric, raw=metric in fw.indicators)
+        if geo_url is not None:
+            clicked = st.vega_lite_chart(
+                spec=vega_charts.choropleth(
+                    frame,
+                    geo_url,
+                    value=column,
+                    name="name",
+                    label=title,
+                    domain=span,
+                    highlight=found,
+                    diverging=diverging,
+                    fmt=fmt,
+                ),
+                width="stretch",
+                key=f"map_{view}",
+                on_select="rerun",
+                selection_mode=vega_charts.PICK,
+            )
+            if span is not None and len(years) > 1:
+                st.caption(
+                    t(
+                        "map_scale_raw" if metric in fw.indicators else "map_scale_note",
+                        lang,
+                        low=f"{span[0]:.1f}",
+                        high=f"{span[1]:.1f}",
+                        years=views.join_years(years, lang),
+                    )
+                )
+            open_city(vega_charts.picked(clicked))
+            unmapped = loaders.without_boundary(ctx.dataset, ctx.members)
+            if unmapped:  # e.g. an upload with some ids that are not bundled adcodes
+                st.caption(t("map_partial", lang, n=unmapped))
+        else:
+            st.info(t("no_geo", lang))
+        st.subheader(t("distribution", lang))
+        st.vega_lite_chart(
+            spec=vega_charts.distribution(
+                frame, value=column, name="name", label=title, highlight=found, fmt=fmt
+            ),
+            width="stretch",
+            key=f"dist_{view}",
+        )
+
+
+# 4. The ranking of the year, or the change between the censuses
+if view == "year":
+    config = index_columns() if is_index else metric_columns()
+    event = st.dataframe(
+        shaded(table),
+        hide_index=True,
+        column_config=config,
+        column_order=[c for c in config if c in table.columns],
+        on_select="rerun",
+        selection_mode="single-cell",
+        key="ranking_table",
+        height=min(35 * len(table) + 38, 740),
+    )
+    notes = [t("ranking_click_note", lang)]
+    if is_index and "wide" in table and table["wide"].any():
+        notes.append(t("wide_note", lang))
+    if is_index and table["flagged"].any():
+        notes.append(t("flagged_note", lang))
+    for note in notes:
+        st.caption(note)
+    if event and event.selection.get("cells"):
+        open_city(table.iloc[event.selection["cells"][0][0]]["adcode"])
+else:
+    change = views.change_view(result, fw, ctx.dataset.units, lang, metric)
+    comparable = scores_comparable(result)
+    heads = {
+        "rank_last": t("rank_in", lang, year=years[-1]),
+        "name": t("city", lang),
+        "move": t("rank_move", lang, a=years[0], b=years[-1]),
+        "rank_first": t("rank_in", lang, year=years[0]),
+        "score_first": t("score_in", lang, year=years[0]),
+        "score_last": t("score_in", lang, year=years[-1]),
+        "delta": t("score_change", lang),
+    }
+    config = {
+        "rank_last": st.column_config.NumberColumn(heads["rank_last"], format="%d"),
+        "name": st.column_config.TextColumn(heads["name"]),
+        "move": st.column_config.TextColumn(heads["move"], alignment="right"),
+        "rank_first": st.column_config.NumberColumn(heads["rank_first"], format="%d"),
+        "score_first": st.column_config.NumberColumn(heads["score_first"], format="%.1f"),
+        "score_last": st.column_config.NumberColumn(heads["score_last"], format="%.1f"),
+        "delta": st.column_config.TextColumn(heads["delta"], alignment="right"),
+    }
+    if not comparable:  # per-year scores: the score columns would invite a wrong comparison
+        for key in ("score_first", "score_last", "delta"):
+            config.pop(key)
+    event = st.dataframe(
+        shaded(change),
+        hide_index=True,
+        column_config=config,
+        column_order=list(config),
+        on_select="rerun",
+        selection_mode="single-cell",
+        key="change_table",
+        height=min(35 * len(change) + 38, 740),
+    )
+    if event and event.selection.get("cells"):
+        open_city(change.iloc[event.selection["cells"][0][0]]["adcode"])
+    absent = [fw.name(c, lang) for c in absent_in(result, years[0])]
+    st.caption(
+        t("change_view_note", lang, a=years[0], b=years[-1])
+        + (
+            " " + t("change_absent", lang, year=years[0], absent="、".join(absent))
+            if absent
+            else ""
+        )
+        + ("" if comparable else " " + t("change_per_year", lang))
+    )
+    if comparable:
+        st.subheader(t("dumbbell", lang, a=years[0], b=years[-1]))
+        many = len(change) > 40  # about one screen of rows: more scroll inside a box
+        with st.container(height=640) if many else st.container():
+            st.vega_lite_chart(
+                spec=vega_charts.dumbbell(
+                    change,
+                    name="name",
+                    first="score_first",
+                    last="score_last",
+                    labels=(str(years[0]), str(years[-1])),
+                    x_title=fw.name(metric, lang),
+                    highlight=found,
+                ),
+                width="stretch",
+                key="dumbbell",
+            )
+
 if len(excluded):  # left out of the ranking: named with the reason, never dropped silently
     st.info(
         views.excluded_text(excluded, lang)
@@ -112,69 +344,12 @@ else:
         key="report_pdf",
     )
 
-
-def open_city(adcode: str | None) -> None:
-    """A click on a table cell, a bar or the map opens that city's profile."""
-    if adcode is not None and adcode in set(table["adcode"]):
-        st.session_state["city"] = adcode
-        st.switch_page("pages/city.py")
-
-
-if event and event.selection.get("cells"):
-    open_city(table.iloc[event.selection["cells"][0][0]]["adcode"])
-
-# 4. Charts
-left, right = st.columns([1, 1])
-with left:
-    st.subheader(t("bar_chart", lang))
-    clicked = st.vega_lite_chart(
-        spec=vega_charts.ranking_bar(table, name="name", score=root, x_title=fw.name(root, lang)),
-        width="stretch",
-        key="bar",
-        on_select="rerun",
-        selection_mode=vega_charts.PICK,
-    )
-    open_city(vega_charts.picked(clicked))
-with right:
-    st.subheader(t("map", lang))
-    geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
-    # one colour scale for every year of the build: pooled scores compare across years
-    span = views.score_span(result, root) if ctx.config.normalise_scope == "pooled" else None
-    if geo_url is not None:
-        clicked = st.vega_lite_chart(
-            spec=vega_charts.choropleth(
-                table,
-                geo_url,
-                value=root,
-                name="name",
-                label=t("score", lang),
-                domain=span,
-            ),
-            width="stretch",
-            key="map",
-            on_select="rerun",
-            selection_mode=vega_charts.PICK,
-        )
-        if span is not None and len(ctx.options.years) > 1:
-            st.caption(
-                t(
-                    "map_scale_note",
-                    lang,
-                    low=f"{span[0]:.1f}",
-                    high=f"{span[1]:.1f}",
-                    years=views.join_years(ctx.build.years, lang),
-                )
-            )
-        open_city(vega_charts.picked(clicked))
-        unmapped = loaders.without_boundary(ctx.dataset, ctx.members)
-        if unmapped:  # e.g. an upload with some ids that are not bundled adcodes
-            st.caption(t("map_partial", lang, n=unmapped))
-    else:
-        st.info(t("no_geo", lang))
-    st.subheader(t("distribution", lang))
-    st.vega_lite_chart(
-        spec=vega_charts.distribution(table, value=root, name="name", label=fw.name(root, lang)),
-        width="stretch",
-        key="dist",
-    )
+# 5. Charts of the year's values, or of the changes (a change map centred on zero)
+if view == "year":
+    fmt = f".{views.value_digits(table[value])}f" if metric in fw.indicators else ".1f"
+    charts(table, value, fw.name(metric, lang), fmt=fmt)
+else:
+    column = "score_change" if scores_comparable(result) else "rank_change"
+    title = t("score_change" if column == "score_change" else "rank_change_places", lang)
+    charts(change, column, title, diverging=True, ranked=False)
 st.caption(t("source_note", lang))

@@ -580,6 +580,59 @@ STRINGS: dict[str, tuple[str, str]] = {
     "part_unit_groups": ("单位的分组（省份）", "the units' groups (provinces)"),
     "part_units": ("单位表", "the units table"),
     "part_source": ("数据来源名称", "the data source's name"),
+    # --- rankings: any metric, the change view, finding a city (issue 11)
+    "metric": ("排名对象", "Rank by"),
+    "metric_dimension": ("维度", "Dimension"),
+    "metric_indicator": ("指标", "Indicator"),
+    "view": ("视图", "View"),
+    "view_year": ("{year} 年排名", "Ranking {year}"),
+    "view_change": ("{a} → {b} 年变化", "Change {a} → {b}"),
+    "find_city": ("查找城市（中文、英文或代码）", "Find a city (Chinese, English or code)"),
+    "find_none": ("— 不突出显示 —", "— none highlighted —"),
+    "found_not_ranked": (
+        "{name}在本年未参与排名（见下方说明），因此不在表格和图中。",
+        "{name} is not ranked this year (see the note below), so it is not in the table or charts.",
+    ),
+    "show_all_bars": ("显示全部 {n} 个城市", "Show all {n} cities"),
+    "top_bars_note": (
+        "图中为前 {top} 名（及查找的城市）；打开“显示全部”可在框内滚动查看全部 {n} 个城市。",
+        "The chart shows the top {top} (and the city you found); “show all” lists all {n} in a "
+        "scrolling box.",
+    ),
+    "rank_in": ("{year} 年排名", "Rank {year}"),
+    "rank_move": ("排名变化", "Move"),
+    "score_in": ("{year} 年得分", "Score {year}"),
+    "score_change": ("得分变化", "Score change"),
+    "rank_change_places": ("排名变化（位）", "Rank change (places)"),
+    "change_view_note": (
+        "{a} 与 {b} 年的得分按两年合并标准化，可直接比较；↑ 表示排名上升。",
+        "Scores of {a} and {b} are normalised over both years pooled, so they compare "
+        "directly; ↑ means a move up the ranking.",
+    ),
+    "change_absent": (
+        "{year} 年缺少{absent}，该年得分由其余指标计算。",
+        "{year} lacks {absent}; that year's scores use the other indicators.",
+    ),
+    "change_per_year": (
+        "当前方法按年份分别标准化：得分不能跨年比较，这里只比较排名。",
+        "This build normalises each year on its own: scores do not compare across years, so only "
+        "ranks are compared.",
+    ),
+    "dumbbell": ("{a} 与 {b} 年得分", "Scores in {a} and {b}"),
+    "map_scale_raw": (
+        "同一色标（{low}–{high}）适用于 {years} 年：颜色表示原始值，可跨年比较。",
+        "One colour scale ({low}–{high}) for {years}: colours show the raw values, which compare "
+        "across years.",
+    ),
+    "show_all_cities": ("显示全部 {n} 个城市", "Show all {n} cities"),
+    "most_moved_note": (
+        "图中为排名变化最大的 {k} 个城市；打开“显示全部”查看全部城市。",
+        "The chart shows the {k} cities whose rank moved most; “show all” shows every city.",
+    ),
+    "best_ranked_note": (
+        "图中为排名前 {k} 的城市；打开“显示全部”查看全部城市。",
+        "The chart shows the {k} best-ranked cities; “show all” shows every city.",
+    ),
 }
 
 

@@ -22,7 +22,7 @@ _BY_URL = {p.url: p for p in METHOD_PARAMS}
 # dimension weights chosen in the lab (``w=D1:5,D2:0``): part of the build every page shows.
 SHARED_KEYS = ("lang", "group", "prov", "members", "year", *_BY_URL, "w")
 # URL keys that pages own (read with ``parse_list``/``parse_choice`` by the page itself).
-PAGE_KEYS = ("city", "cities", "peer")
+PAGE_KEYS = ("city", "cities", "peer", "metric", "view", "find")
 #: Highest relative weight a lab slider offers (steps of 0.5 from 0).
 MAX_WEIGHT = 5.0
 GROUPS = ("yrd27", "yrd41", "all", "province", "custom")

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 
+import numpy as np
 import pandas as pd
 
 from indicators import Framework
@@ -110,11 +111,12 @@ def _join(names: list[str], lang: str) -> str:
     return " and ".join(names) if len(names) < 3 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def score_span(result, code: str) -> list[float] | None:
-    """``[min, max]`` of ``code``'s score over every unit and year of the result (None when
-    there is none): the colour domain shared by the years, whose scores are comparable when
-    normalisation bounds are pooled (the default)."""
-    values = pd.to_numeric(result.scores[code], errors="coerce").dropna()
+def score_span(result, code: str, raw: bool = False) -> list[float] | None:
+    """``[min, max]`` of ``code``'s score (``raw``: an indicator's raw value) over every unit
+    and year of the result (None when there is none): the colour domain shared by the years,
+    whose scores are comparable when normalisation bounds are pooled (the default)."""
+    frame = result.raw if raw else result.scores
+    values = pd.to_numeric(frame[code], errors="coerce").dropna()
     if values.empty:
         return None
     return [float(values.min()), float(values.max())]
@@ -796,6 +798,8 @@ def join_years(years, lang: str) -> str:
         return "".join(items)
     sep, last = ("、", " 和 ") if lang == "zh" else (", ", " and ")
     return sep.join(items[:-1]) + last + items[-1]
+
+
 # ---------------------------------------------------------------------------- number display
 def value_digits(values) -> int:
     """Decimals for the values of one indicator: 0 from 1,000 up (per 100,000), 1 from 10 up
@@ -935,8 +939,95 @@ def build_label(config, framework: Framework, lang: str) -> str | None:
         value = getattr(config, param.name)
         if value != getattr(default, param.name):
             label = param.label[1] if lang == "en" else param.label[0]
-            parts.append(f"{label}{'：' if lang == 'zh' else ': '}{param.choice_label(value, lang)}")
+            parts.append(
+                f"{label}{'：' if lang == 'zh' else ': '}{param.choice_label(value, lang)}"
+            )
     for name, value in config.changes().items():
         if name not in shown:
             parts.append(f"{name} = {value}")
     return t("build_custom", lang, parts=("；" if lang == "zh" else "; ").join(parts))
+
+
+# ---------------------------------------------------------------------------- any metric, change
+def metric_options(framework: Framework) -> tuple[str, ...]:
+    """What the Rankings page can rank and map: the index, each dimension, each indicator."""
+    root = framework.root
+    return (root, *framework.children(root), *framework.indicators)
+
+
+def metric_label(framework: Framework, code: str, lang: str) -> str:
+    """ "人才活力指数", "维度 · 人才储备量", "指标 · 平均受教育年限（年）"."""
+    from ui.i18n import t
+
+    name = framework.name(code, lang)
+    if code == framework.root:
+        return name
+    if code in framework.indicators:
+        unit = framework.unit(code, lang)
+        shown = (
+            f"{name}（{unit}）" if lang == "zh" and unit else f"{name} ({unit})" if unit else name
+        )
+        return f"{t('metric_indicator', lang)} · {shown}"
+    return f"{t('metric_dimension', lang)} · {name}"
+
+
+def metric_table(result, framework: Framework, units: pd.DataFrame, year: int, lang: str,
+                 code: str) -> pd.DataFrame:  # fmt: skip
+    """One row per ranked unit for a dimension or an indicator: ``adcode, rank, name, value``
+    (the dimension's score, or the indicator's raw value in its own unit) and ``shown`` (the
+    value as text with its unit), best first. Ranks are within the group (direction applied:
+    for an indicator where lower is better, the lowest value ranks first)."""
+    ranking = result.ranking
+    keep = (ranking["year"] == year) & (ranking["screening"] != "excluded")
+    adcodes = ranking.loc[keep, "adcode"]
+    ranks = result.ranks.set_index(["adcode", "year"])[code]
+    if code in framework.indicators:
+        values = result.raw.set_index(["adcode", "year"])[code]
+        unit = framework.unit(code, lang)
+    else:
+        values = result.scores.set_index(["adcode", "year"])[code]
+        unit = ""
+    index = pd.MultiIndex.from_arrays([adcodes, np.full(len(adcodes), year)])
+    names = names_map(units, lang)
+    table = pd.DataFrame(
+        {
+            "adcode": adcodes.to_numpy(),
+            "rank": ranks.reindex(index).to_numpy(),
+            "name": adcodes.map(names).fillna(adcodes).to_numpy(),
+            "value": values.reindex(index).to_numpy(dtype=float),
+        }
+    )
+    digits = value_digits(table["value"])
+    table["shown"] = [_with_unit(v, unit, lang, digits) for v in table["value"]]
+    table["rank"] = table["rank"].astype("Int64")
+    return table.sort_values(["rank", "name"], na_position="last").reset_index(drop=True)
+
+
+def change_view(result, framework: Framework, units: pd.DataFrame, lang: str,
+                code: str) -> pd.DataFrame:  # fmt: skip
+    """Change between the first and the last year for ``code`` (:func:`indicators.change.change`
+    on pooled scores), for reading: ``adcode, name, rank_first, rank_last, move`` (↑2 / ↓1),
+    ``score_first, score_last, delta`` (signed text) and the numbers ``score_change``,
+    ``rank_change``; units ranked in both years, best last-year rank first."""
+    from indicators.change import change
+
+    table = change(result, code=code)
+    table = table.dropna(subset=["rank_first", "rank_last"]).reset_index(drop=True)
+    names = names_map(units, lang)
+    table.insert(1, "name", table["adcode"].map(names).fillna(table["adcode"]))
+    table["move"] = [rank_move(a, b, lang) for a, b in zip(table["rank_first"], table["rank_last"],
+                                                         strict=True)]  # fmt: skip
+    table["delta"] = [signed(v) for v in table["score_change"]]
+    return table
+
+
+#: Rows a chart shows before "show all" (the lab's rank shifts and intervals).
+TOP_ROWS = 30
+
+
+def most_moved(shift: pd.DataFrame, k: int) -> pd.DataFrame:
+    """The ``k`` units whose rank moved most between ``before`` and ``after`` (ties: the better
+    rank first), in the frame's order."""
+    moved = (shift["after"] - shift["before"]).abs()
+    keep = moved.sort_values(ascending=False, kind="stable").index[:k]
+    return shift.loc[shift.index.isin(keep)]
