@@ -48,12 +48,19 @@ with right:
 # The definitions at the page's width, as a static table that wraps its text (in a scrolling
 # grid beside the sunburst they were cut off at 1,280 px). st.table reads Markdown in cells, and
 # framework text may come from a user's upload: every cell is escaped (views.escaped).
-st.table(views.escaped(views.definitions_table(fw, lang)), hide_index=True)
+# Long reference sections fold away, so the page stays within about three screens.
+definitions = views.definitions_table(fw, lang)
+with st.expander(t("definitions_title", lang, n=len(definitions)), icon=":material/menu_book:"):
+    st.table(views.escaped(definitions), hide_index=True)
 
 # 3. Method and formulas (our own text, rendered as Markdown)
 st.subheader(t("method_text", lang))
 doc = Path(__file__).resolve().parents[1] / "docs" / f"methodology_{lang}.md"
-st.markdown(doc.read_text(encoding="utf-8"))
+text = doc.read_text(encoding="utf-8")
+lead, _, rest = text.partition("\n\n")  # the first paragraph shown, the rest on request
+st.markdown(lead)
+with st.expander(t("method_more", lang), icon=":material/functions:"):
+    st.markdown(rest)
 
 # 4. Statistical audit of the current group and year
 st.subheader(t("audit", lang))
@@ -75,9 +82,12 @@ with a_col:
 with p_col:
     st.markdown(f"**{t('pca', lang)}**")
     pca = views.pca_table(audit["pca"], lang)
+    shown_rows = min(len(pca), 8)  # the first components; the rest scroll (and are said)
     st.dataframe(
-        views.shown(pca), hide_index=True, width="stretch", height=views.table_height(len(pca))
+        views.shown(pca), hide_index=True, width="stretch", height=views.table_height(shown_rows)
     )
+    if len(pca) > shown_rows:
+        st.caption(t("rows_scroll", lang, shown=shown_rows, n=len(pca)))
 st.caption(t("audit_note", lang))
 # Weak statistics in plain words: what a low alpha means for reading that dimension.
 for note in views.alpha_warnings(audit["alpha"], fw, lang):
@@ -86,5 +96,7 @@ for note in views.alpha_warnings(audit["alpha"], fw, lang):
 # 5. Data coverage
 st.subheader(t("coverage", lang))
 # a static table: the reasons wrap instead of being cut off at the grid's edge
-st.table(views.escaped(views.coverage_table(result, fw, lang, ctx.dataset.notes)), hide_index=True)
+coverage = views.coverage_table(result, fw, lang, ctx.dataset.notes)
+with st.expander(t("coverage_title", lang, n=len(coverage)), icon=":material/table_rows:"):
+    st.table(views.escaped(coverage), hide_index=True)
 st.caption(t("coverage_note", lang))

@@ -633,6 +633,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "图中为排名前 {k} 的城市；打开“显示全部”查看全部城市。",
         "The chart shows the {k} best-ranked cities; “show all” shows every city.",
     ),
+    "definitions_title": ("{n} 项指标的定义与来源", "Definitions and sources of the {n} indicators"),
+    "method_more": ("方法、公式与参考文献（全文）", "Methods, formulas and references (in full)"),
+    "coverage_title": ("数据覆盖明细（{n} 行）", "Data coverage in detail ({n} rows)"),
+    "rows_scroll": ("显示 {shown} 行，共 {n} 行：其余可在表内滚动查看。", "{shown} of {n} rows shown: scroll the table for the rest."),
 }
 
 

@@ -30,6 +30,8 @@ def browser():
         ("city", "城市画像"),
         ("compare", "城市对比"),
         ("data", "数据"),
+        ("methodology", "方法说明"),
+        ("methodology?lang=en", "Methodology"),
     ],
 )
 def test_pages_for_all_cities_fit_in_three_screens(server, browser, page_path, title):
