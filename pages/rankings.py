@@ -9,6 +9,7 @@ from indicators.change import absent_in, scores_comparable
 from indicators.methods import label as method_label
 from ui import context, loaders, reports, vega_charts, views
 from ui.i18n import t
+from ui.safe import md
 
 ctx = context.current()
 lang, fw, year = ctx.lang, ctx.dataset.framework, ctx.year
@@ -157,7 +158,7 @@ def charts(
     map and distribution of one column of ``frame``."""
     left, right = st.columns([1, 1])
     with left:
-        st.subheader(title)
+        st.subheader(md(title))  # a framework name may come from an upload
         show_all = len(frame) > vega_charts.TOP_BARS and st.toggle(
             t("show_all_bars", lang, n=len(frame)), key=f"all_bars_{view}"
         )

@@ -96,6 +96,9 @@ ESCAPE = re.compile(r"\\(.)")  # Markdown escapes (ui.safe.md): edu\_years is ed
 REFERENCES = re.compile(r"(参考文献|References)[^\n]*(\n(?!\n)[^\n]*)*")
 ITALIC = re.compile(r"\*[^*]+\*")
 # Proto fields that are identifiers, formats or styling, never shown as text.
+#: Labels of the Rankings search box (ui/i18n "find_city"), whose options are bilingual.
+FIND_LABELS = {"查找城市（中文、英文或代码）", "Find a city (Chinese, English or code)"}
+
 SKIP_FIELDS = {
     "id",
     "deferred_file_id",
@@ -249,6 +252,10 @@ def rendered_text(at: AppTest) -> list[tuple[str, str]]:
                 shown = frame.drop(columns=[c for c in hidden if c in frame.columns])
                 shown = shown.rename(columns=labels)
                 found += _frame_strings(shown, "dataframe")
+            elif kind == "selectbox" and proto.label in FIND_LABELS:
+                # the city search lists each city in both languages (and its adcode) so that
+                # either name finds it: only its label must be in the page's language
+                found.append(("selectbox.label", proto.label))
             else:
                 found += _proto_strings(proto, kind)
     return [(w, t) for w, t in found if t and t.strip()]

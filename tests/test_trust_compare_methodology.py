@@ -323,7 +323,8 @@ def test_sunburst_labels_are_readable():
 
 def test_coverage_reasons_are_not_cut_off():
     at = run("methodology", {"group": "all"})
-    top = [n.value for n in at.main.children.values() if getattr(n, "type", "") == "table"]
+    # full-width tables (folded into an expander so the page stays within three screens)
+    top = [n.value for n in at.table]
     coverage = next(t for t in top if "缺失原因" in t.columns)  # static: the reasons wrap
     assert coverage["缺失原因"].str.contains("三沙").any() and len(coverage) == 19
 
@@ -332,7 +333,7 @@ def test_definitions_table_spans_the_page_and_shows_every_row():
     """Beside the sunburst, in a scrolling grid, the definitions were cut off at 1,280 px: now a
     static table at the page's width (it wraps and shows every row), escaped for Markdown."""
     at = run("methodology")
-    top = [n.value for n in at.main.children.values() if getattr(n, "type", "") == "table"]
+    top = [n.value for n in at.table]  # full width, in an expander (not beside the sunburst)
     definitions = [t for t in top if "定义" in t.columns]
     assert len(definitions) == 1, "the definitions are not a full-width table"
     table = definitions[0]
