@@ -4,7 +4,7 @@ default build; run the uncertainty analysis for rank intervals."""
 import streamlit as st
 
 from indicators import Config
-from ui import context, figures, loaders, views
+from ui import chart_export, context, figures, loaders, views
 from ui.i18n import t
 
 ctx = context.current()
@@ -31,19 +31,18 @@ shift = views.rank_shift(baseline, current, year, names)
 n = int(shift["after"].notna().sum())
 moved = int((shift["after"] != shift["before"]).sum())
 st.metric(t("cities_moved", lang), f"{moved} / {n}")
-st.plotly_chart(
-    figures.rank_change(
-        shift,
-        name="name",
-        before="before",
-        after="after",
-        before_label=t("default_build", lang),
-        after_label=t("your_build", lang),
-        n=n,
-    ),
-    width="stretch",
-    key="shift",
-    config={"displayModeBar": False},
+shift_fig = figures.rank_change(
+    shift,
+    name="name",
+    before="before",
+    after="after",
+    before_label=t("default_build", lang),
+    after_label=t("your_build", lang),
+    n=n,
+)
+st.plotly_chart(shift_fig, width="stretch", key="shift", config={"displayModeBar": False})
+chart_export.export_buttons(
+    shift_fig, title=t("chart_shift", lang), key="shift", **chart_export.view(ctx, "rank_shift")
 )
 st.caption(t("shift_note", lang))
 
@@ -63,24 +62,26 @@ if ua is None:  # e.g. a framework with one indicator: say why, and stop here
     st.stop()
 ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
 ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])
-st.plotly_chart(
-    figures.rank_intervals(
-        ranks,
-        name="name",
-        nominal="nominal_rank",
-        median="median_rank",
-        low="p05",
-        high="p95",
-        n=n,
-        labels={
-            "median": t("median_rank", lang),
-            "nominal": t("nominal_rank", lang),
-            "axis": t("rank", lang),
-        },
-    ),
-    width="stretch",
+intervals = figures.rank_intervals(
+    ranks,
+    name="name",
+    nominal="nominal_rank",
+    median="median_rank",
+    low="p05",
+    high="p95",
+    n=n,
+    labels={
+        "median": t("median_rank", lang),
+        "nominal": t("nominal_rank", lang),
+        "axis": t("rank", lang),
+    },
+)
+st.plotly_chart(intervals, width="stretch", key="intervals", config={"displayModeBar": False})
+chart_export.export_buttons(
+    intervals,
+    title=t("chart_intervals", lang),
     key="intervals",
-    config={"displayModeBar": False},
+    **chart_export.view(ctx, "rank_intervals"),
 )
 st.markdown(f"**{t('variance_share', lang)}**")
 st.dataframe(views.variance_share_table(ua.variance_share, lang), hide_index=True, width="stretch")

@@ -209,24 +209,30 @@ def export_figure(fig: go.Figure, *, title: str, subtitle: str, source: str) -> 
     """A copy of ``fig`` with the title and "<group> · <year>" above and the source below
     (user text through :func:`ui.safe.plain`); the page's figure is left as it is."""
     out = go.Figure(fig)
-    margin = out.layout.margin
+    m = out.layout.margin
+    t0, b0, l0, r0 = (m.t or 0), (m.b or 0), max(m.l or 0, 20), max(m.r or 0, 20)
     height = out.layout.height or 450
-    top, bottom = 78, 44
+    top, bottom = 78, 40  # room for the title lines above and the source line below
+    legend = out.layout.legend
+    if legend.orientation == "h" and legend.y is not None and legend.y < 0:
+        # a legend under the plot reaches -y × plot height below it (plus its own line)
+        b0 = max(b0, int(-legend.y * (height - t0 - b0)) + 28)
     out.update_layout(
         title=dict(
             text=f"<b>{plain(title)}</b>",
             subtitle=dict(text=plain(subtitle), font=dict(size=12, color=NOTE_COLOUR)),
-            x=0.01,
+            x=12 / PLOTLY_WIDTH,
             xanchor="left",
-            y=1 - 14 / (height + top + bottom),
+            xref="container",
+            y=1 - 14 / (height - t0 + top + bottom),
             yanchor="top",
             yref="container",
             font=dict(size=16, color=TITLE_COLOUR),
         ),
-        height=height + top + bottom - ((margin.t or 0) + (margin.b or 0)) // 2,
-        margin=dict(
-            l=max(margin.l or 0, 20), r=max(margin.r or 0, 20), t=top, b=bottom + (margin.b or 0)
-        ),
+        # the plot area keeps its size; the new lines get their own room
+        height=height - t0 + top + bottom,
+        width=out.layout.width or PLOTLY_WIDTH,
+        margin=dict(l=l0, r=r0, t=top, b=b0 + bottom),
         paper_bgcolor="white",
     )
     out.add_annotation(
@@ -237,7 +243,8 @@ def export_figure(fig: go.Figure, *, title: str, subtitle: str, source: str) -> 
         y=0,
         xanchor="left",
         yanchor="top",
-        yshift=-((margin.b or 0) + 18),
+        xshift=12 - l0,  # under the title, at the picture's left edge
+        yshift=-(b0 + 10),
         showarrow=False,
         align="left",
         font=dict(size=10, color=NOTE_COLOUR),
@@ -315,7 +322,7 @@ def plotly_buttons_html(
     opts = {
         "src": PLOTLY_JS_URL,
         "filename": file_stem,
-        "width": int(out.layout.width or PLOTLY_WIDTH),
+        "width": int(out.layout.width),
         "height": int(out.layout.height),
         "scale": PNG_SCALE,
         "failed": t("export_failed", lang),
