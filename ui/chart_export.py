@@ -16,7 +16,7 @@ Two renderers, both offline:
 * **Plotly** (city, compare, lab and methodology pages): a server-side render would need
   ``kaleido``, which drives a Chromium browser and by default loads MathJax from a CDN (2.7 s
   for one small figure here). Instead the browser that already shows the chart draws the
-  export: two small buttons (in a component iframe) call ``Plotly.downloadImage`` on a copy of
+  export: two small buttons (in an ``st.iframe``) call ``Plotly.downloadImage`` on a copy of
   the figure with the title, subtitle and source added. plotly.js is loaded only on the first
   click, from this server's static folder (a copy of the file shipped in the ``plotly``
   package, made at start-up), never from a CDN.
@@ -354,10 +354,8 @@ def export_buttons(
         if publish_plotly_js() is None:
             st.caption(t("export_unavailable_plotly", lang))
             return
-        import streamlit.components.v1 as components
-
-        html = plotly_buttons_html(chart, lang=lang, file_stem=file_stem, **texts)
-        components.html(html, height=34)
+        # our own HTML (user text only inside JSON with < > & escaped): st.iframe runs it
+        st.iframe(plotly_buttons_html(chart, lang=lang, file_stem=file_stem, **texts), height=34)
         return
     reason = unavailable(lang)
     if reason:
