@@ -65,7 +65,11 @@ heat = figures.heatmap(
 )
 st.plotly_chart(heat, width="stretch", key="corr", config={"displayModeBar": False})
 chart_export.export_buttons(
-    heat, title=t("correlations_title", lang), key="corr", **chart_export.view(ctx, "correlations")
+    heat,
+    title=t("correlations_title", lang),
+    key="corr",
+    width=1300,  # 19 long indicator names on both axes
+    **chart_export.view(ctx, "correlations"),
 )
 a_col, p_col = st.columns([3, 2])
 with a_col:

@@ -1,7 +1,7 @@
 """Charts leave the app: PNG and SVG downloads of every chart, self-explaining on paper.
 
 Every exported picture carries, drawn on the image, the chart's title (page language), the line
-"<group> · <year>" and the data source, so a chart pasted into a report needs no caption.
+"<group> · <year>" and the data source (Vega: below the chart), so a chart pasted into a report needs no caption.
 File names: ``talent_vitality_<chart>_<group>_<year>.<png|svg>`` (group made safe by
 ``indicators.download.file_part``).
 
@@ -17,7 +17,8 @@ Two renderers, both offline:
   ``kaleido``, which drives a Chromium browser and by default loads MathJax from a CDN (2.7 s
   for one small figure here). Instead the browser that already shows the chart draws the
   export: two small buttons (in an ``st.iframe``) call ``Plotly.downloadImage`` on a copy of
-  the figure with the title, subtitle and source added. plotly.js is loaded only on the first
+  the figure with the title, subtitle and source added (all three above the plot: a line below it would
+  collide with what Plotly's automargin places there). plotly.js is loaded only on the first
   click, from this server's static folder (a copy of the file shipped in the ``plotly``
   package, made at start-up), never from a CDN.
 
@@ -42,6 +43,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ui import loaders
+from ui.figures import PALETTE
 from ui.i18n import STRINGS, t
 from ui.safe import plain
 
@@ -205,23 +207,29 @@ def unavailable(lang: str) -> str | None:
 
 
 # ---------------------------------------------------------------------------- Plotly
-def export_figure(fig: go.Figure, *, title: str, subtitle: str, source: str) -> go.Figure:
-    """A copy of ``fig`` with the title and "<group> · <year>" above and the source below
+def export_figure(
+    fig: go.Figure, *, title: str, subtitle: str, source: str, width: int | None = None
+) -> go.Figure:
+    """A copy of ``fig`` with the title, "<group> · <year>" and the source above the plot
     (user text through :func:`ui.safe.plain`); the page's figure is left as it is."""
     out = go.Figure(fig)
     m = out.layout.margin
     t0, b0, l0, r0 = (m.t or 0), (m.b or 0), max(m.l or 0, 20), max(m.r or 0, 20)
     height = out.layout.height or 450
-    top, bottom = 78, 40  # room for the title lines above and the source line below
-    legend = out.layout.legend
-    if legend.orientation == "h" and legend.y is not None and legend.y < 0:
-        # a legend under the plot reaches -y × plot height below it (plus its own line)
-        b0 = max(b0, int(-legend.y * (height - t0 - b0)) + 28)
+    top, bottom = 96, 16  # room for the title, subtitle and source lines
+    top_axis = [a for a in out.select_xaxes() if a.side == "top" and a.title.text]
+    if top_axis:
+        top += 26  # an axis title above the plot: below the subtitle, not beside the title
     out.update_layout(
         title=dict(
             text=f"<b>{plain(title)}</b>",
-            subtitle=dict(text=plain(subtitle), font=dict(size=12, color=NOTE_COLOUR)),
-            x=12 / PLOTLY_WIDTH,
+            # the source as the subtitle's second line: a line under the plot would collide
+            # with whatever Plotly's automargin puts there (rotated labels, a legend)
+            subtitle=dict(
+                text=f"{plain(subtitle)}<br><span style='font-size:10px'>{plain(source)}</span>",
+                font=dict(size=12, color=NOTE_COLOUR),
+            ),
+            x=12 / (width or out.layout.width or PLOTLY_WIDTH),
             xanchor="left",
             xref="container",
             y=1 - 14 / (height - t0 + top + bottom),
@@ -231,24 +239,16 @@ def export_figure(fig: go.Figure, *, title: str, subtitle: str, source: str) -> 
         ),
         # the plot area keeps its size; the new lines get their own room
         height=height - t0 + top + bottom,
-        width=out.layout.width or PLOTLY_WIDTH,
+        width=width or out.layout.width or PLOTLY_WIDTH,
         margin=dict(l=l0, r=r0, t=top, b=b0 + bottom),
         paper_bgcolor="white",
+        # the page's colours come from Streamlit's theme, which the export does not have
+        colorway=out.layout.colorway or PALETTE,
+        sunburstcolorway=out.layout.sunburstcolorway or PALETTE,
     )
-    out.add_annotation(
-        text=plain(source),
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        xanchor="left",
-        yanchor="top",
-        xshift=12 - l0,  # under the title, at the picture's left edge
-        yshift=-(b0 + 10),
-        showarrow=False,
-        align="left",
-        font=dict(size=10, color=NOTE_COLOUR),
-    )
+    # long tick labels push the margins out (Streamlit's theme does this on the page)
+    out.update_xaxes(automargin=True)
+    out.update_yaxes(automargin=True)
     return out
 
 
@@ -315,10 +315,17 @@ for (const b of document.querySelectorAll("button")) {
 
 
 def plotly_buttons_html(
-    fig: go.Figure, *, title: str, subtitle: str, source: str, lang: str, file_stem: str
+    fig: go.Figure,
+    *,
+    title: str,
+    subtitle: str,
+    source: str,
+    lang: str,
+    file_stem: str,
+    width: int | None = None,
 ) -> str:
     """The two-button component (see the module docstring) for ``fig``."""
-    out = export_figure(fig, title=title, subtitle=subtitle, source=source)
+    out = export_figure(fig, title=title, subtitle=subtitle, source=source, width=width)
     opts = {
         "src": PLOTLY_JS_URL,
         "filename": file_stem,
@@ -345,17 +352,20 @@ def export_buttons(
     key: str,
     lang: str,
     file_stem: str,
+    width: int | None = None,
 ) -> None:
     """Two compact download buttons, PNG and SVG, under a chart (a Vega-Lite spec or a Plotly
     figure). A page calls ``export_buttons(fig, title=..., key="radar",
-    **chart_export.view(ctx, "radar"))``."""
+    **chart_export.view(ctx, "radar"))``. ``width``: the exported Plotly figure's width in px
+    (default 900; wide charts such as the correlation heatmap need more)."""
     texts = {"title": title, "subtitle": subtitle, "source": source}
     if isinstance(chart, go.Figure):
         if publish_plotly_js() is None:
             st.caption(t("export_unavailable_plotly", lang))
             return
         # our own HTML (user text only inside JSON with < > & escaped): st.iframe runs it
-        st.iframe(plotly_buttons_html(chart, lang=lang, file_stem=file_stem, **texts), height=34)
+        html = plotly_buttons_html(chart, lang=lang, file_stem=file_stem, width=width, **texts)
+        st.iframe(html, height=34)
         return
     reason = unavailable(lang)
     if reason:
