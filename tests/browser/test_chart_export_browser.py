@@ -23,7 +23,8 @@ if not Path(CHROMIUM).exists() or not (ROOT / "data" / "cities.csv").exists():
 pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.browser
 
-HOSTILE = '<script>alert("x")</script> & Co'
+# <a> and <b> are tags Plotly would draw (a link, bold); <script> is not
+HOSTILE = '<a href="https://example.com/">x</a> <b>y</b> <script>alert("x")</script> & Co'
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +35,7 @@ def browser():
 def svg_text(data: bytes) -> str:
     """All text of an SVG, parsed as XML (markup in a name would break the parse)."""
     root = ET.fromstring(data)
-    assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] == "script"]
+    assert not [e for e in root.iter() if e.tag.rsplit("}", 1)[-1] in ("script", "a")]
     return " ".join("".join(e.itertext()) for e in root.iter() if e.tag.endswith("}text"))
 
 
