@@ -140,9 +140,9 @@ with left:
     chart_export.export_buttons(
         radar,
         title=chart_export.text(
-            "chart_of_city",
+            "chart_of",
             lang,
-            city=names.get(adcode, adcode),
+            name=names.get(adcode, adcode),
             chart=t("dimensions_vs_median", lang),
         ),
         key="radar",
@@ -170,7 +170,7 @@ with right:
         chart_export.export_buttons(
             parts,
             title=chart_export.text(
-                "chart_of_city", lang, city=names.get(adcode, adcode), chart=t("breakdown", lang)
+                "chart_of", lang, name=names.get(adcode, adcode), chart=t("breakdown", lang)
             ),
             key="breakdown",
             **chart_export.view(ctx, "breakdown"),

@@ -279,14 +279,21 @@ def _script_json(value) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# Material Symbols "download" (Apache 2.0), as Streamlit's own download buttons show it
+_ICON = (
+    '<svg viewBox="0 -960 960 960" aria-hidden="true"><path d="M480-320 280-520l56-58 104 '
+    "104v-326h80v326l104-104 56 58-200 200ZM240-160q-33 0-56.5-23.5T160-240v-120h80v120h480v"
+    '-120h80v120q0 33-23.5 56.5T720-160H240Z"/></svg>'
+)
 _BUTTONS = """<!doctype html><html><head><meta charset="utf-8"><style>
 body{margin:0;font-family:"Source Sans Pro","Source Sans",sans-serif;font-size:14px}
-button{font:inherit;font-size:13px;color:#31333f;background:#fff;cursor:pointer;
-border:1px solid rgba(49,51,63,.2);border-radius:.5rem;padding:2px 10px;margin:2px 6px 2px 0}
-button:hover{border-color:#c0392b;color:#c0392b}button:disabled{opacity:.5;cursor:wait}
+button{font:inherit;font-size:14px;color:#31333f;background:none;cursor:pointer;border:0;
+padding:2px 4px;margin:0 14px 0 0;display:inline-flex;align-items:center;gap:6px}
+button:hover{color:#c0392b}button:disabled{opacity:.5;cursor:wait}
+svg{width:18px;height:18px;fill:currentColor}
 span{color:#c0392b;font-size:12px;margin-left:4px}</style></head><body>
-<button type="button" data-format="png" title="__HELP__">&#8681; PNG</button><button
- type="button" data-format="svg" title="__HELP__">&#8681; SVG</button><span role="status"></span>
+<button type="button" data-format="png" title="__HELP__">__ICON__PNG</button><button
+ type="button" data-format="svg" title="__HELP__">__ICON__SVG</button><span role="status"></span>
 <script>
 const FIG = __FIG__, OPTS = __OPTS__;
 function loadPlotly() {
@@ -337,6 +344,7 @@ def plotly_buttons_html(
     help_text = plain(t("export_help", lang)).replace('"', "&quot;")
     return (
         _BUTTONS.replace("__HELP__", help_text)
+        .replace("__ICON__", _ICON)
         .replace("__OPTS__", _script_json(opts))
         .replace("__FIG__", _script_json(json.loads(out.to_json())))
     )

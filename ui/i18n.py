@@ -601,7 +601,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "export_failed": ("导出失败，请重试", "Export failed, please try again"),
     "chart_shift": ("排名：默认方案与当前方案", "Ranks: the default build against yours"),
     "chart_intervals": ("排名区间（第 5–95 百分位）", "Rank intervals (5th–95th percentile)"),
-    "chart_of_city": ("{city}：{chart}", "{city}: {chart}"),
+    "chart_of": ("{name}：{chart}", "{name}: {chart}"),  # 上海市：得分构成 / 人才活力指数：地图
 }
 
 
