@@ -341,3 +341,14 @@ def test_every_plotly_chart_has_export_buttons_naming_group_and_year(page, lang)
         assert all(
             city in _fig_and_opts(f.proto.srcdoc)[0]["layout"]["title"]["text"] for f in frames
         )
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_uploaded_dataset_is_named_as_the_source_not_the_census(lang):
+    from dataclasses import replace
+
+    bundled = loaders.bundled_dataset()
+    upload = replace(bundled, key="upload:abc", label_zh="我的数据 & <b>", label_en="My data & <b>")
+    assert chart_export.source_line(bundled, lang) == t("source_note", lang)
+    line = chart_export.source_line(upload, lang)
+    assert upload.label(lang) in line and "2010" not in line  # raw text: escaped where drawn
