@@ -4,7 +4,7 @@ breakdown, strengths and weaknesses, 2010 → 2020 change, nearest peers and wha
 import pandas as pd
 import streamlit as st
 
-from ui import context, figures, loaders, reports, views
+from ui import chart_export, context, figures, loaders, reports, views
 from ui.i18n import fmt_number, fmt_rank, t
 from ui.safe import md
 
@@ -128,18 +128,25 @@ dims = list(fw.children(root))
 left, right = st.columns(2)
 with left:
     st.subheader(t("dimensions_vs_median", lang))
-    st.plotly_chart(
-        figures.radar(
-            {
-                names.get(adcode, adcode): scores.loc[adcode, dims],
-                t("group_median", lang): scores[dims].median(),
-            },
-            axis_labels=[fw.name(d, lang) for d in dims],
-            reference=t("group_median", lang),
+    radar = figures.radar(
+        {
+            names.get(adcode, adcode): scores.loc[adcode, dims],
+            t("group_median", lang): scores[dims].median(),
+        },
+        axis_labels=[fw.name(d, lang) for d in dims],
+        reference=t("group_median", lang),
+    )
+    st.plotly_chart(radar, width="stretch", key="radar", config={"displayModeBar": False})
+    chart_export.export_buttons(
+        radar,
+        title=chart_export.text(
+            "chart_of",
+            lang,
+            name=names.get(adcode, adcode),
+            chart=t("dimensions_vs_median", lang),
         ),
-        width="stretch",
         key="radar",
-        config={"displayModeBar": False},
+        **chart_export.view(ctx, "radar"),
     )
 with right:
     st.subheader(t("breakdown", lang))
@@ -147,17 +154,26 @@ with right:
     if breakdown is None:
         st.info(t("breakdown_not_additive", lang))
     else:
+        parts = figures.contributions(
+            breakdown,
+            dimension="dimension",
+            indicator="indicator",
+            points="points",
+            x_title=t("points", lang),
+        )
         st.plotly_chart(
-            figures.contributions(
-                breakdown,
-                dimension="dimension",
-                indicator="indicator",
-                points="points",
-                x_title=t("points", lang),
-            ),
+            parts,
             width="stretch",
             key="breakdown",
             config={"displayModeBar": False},
+        )
+        chart_export.export_buttons(
+            parts,
+            title=chart_export.text(
+                "chart_of", lang, name=names.get(adcode, adcode), chart=t("breakdown", lang)
+            ),
+            key="breakdown",
+            **chart_export.view(ctx, "breakdown"),
         )
         st.caption(t("breakdown_note", lang))
 

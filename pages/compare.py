@@ -3,7 +3,7 @@ differences, indicator scores as grouped bars."""
 
 import streamlit as st
 
-from ui import context, figures, loaders, views
+from ui import chart_export, context, figures, loaders, views
 from ui.i18n import t
 from ui.safe import md
 
@@ -35,15 +35,14 @@ if len(chosen) < 2:
 dims = list(fw.children(root))
 indexed = scores.set_index("adcode")
 st.subheader(t("dimensions", lang))
-st.plotly_chart(
-    figures.radar(
-        {names.get(a, a): indexed.loc[a, dims] for a in chosen},
-        axis_labels=[fw.name(d, lang) for d in dims],
-        radial_title=t("radial_score", lang),
-    ),
-    width="stretch",
-    key="radar",
-    config={"displayModeBar": False},
+radar = figures.radar(
+    {names.get(a, a): indexed.loc[a, dims] for a in chosen},
+    axis_labels=[fw.name(d, lang) for d in dims],
+    radial_title=t("radial_score", lang),
+)
+st.plotly_chart(radar, width="stretch", key="radar", config={"displayModeBar": False})
+chart_export.export_buttons(
+    radar, title=t("dimensions", lang), key="radar", **chart_export.view(ctx, "compare_radar")
 )
 
 # 3. Indicator table with differences to the first city
@@ -86,17 +85,19 @@ if notes:  # a "—" in the table: say why (names may come from an upload: escap
 # 4. Indicator scores side by side (0–100, higher = better after direction)
 st.subheader(t("scores_by_indicator", lang))
 long = views.compare_scores_long(result, fw, chosen, year, names, lang)
-st.plotly_chart(
-    figures.bar_compare(
-        long,
-        x="indicator",
-        y="score",
-        color="city",
-        x_title=t("score", lang),
-        y_title=t("indicator", lang),
-    ),
-    width="stretch",
+bars = figures.bar_compare(
+    long,
+    x="indicator",
+    y="score",
+    color="city",
+    x_title=t("score", lang),
+    y_title=t("indicator", lang),
+)
+st.plotly_chart(bars, width="stretch", key="scores", config={"displayModeBar": False})
+chart_export.export_buttons(
+    bars,
+    title=t("scores_by_indicator", lang),
     key="scores",
-    config={"displayModeBar": False},
+    **chart_export.view(ctx, "compare_scores"),
 )
 st.caption(t("source_note", lang))

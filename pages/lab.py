@@ -4,7 +4,7 @@ default build; run the uncertainty analysis for rank intervals."""
 import streamlit as st
 
 from indicators import Config
-from ui import context, figures, loaders, views
+from ui import chart_export, context, figures, loaders, views
 from ui.i18n import t
 
 ctx = context.current()
@@ -36,19 +36,18 @@ many = len(shift) > views.TOP_ROWS
 show_all = many and st.toggle(t("show_all_cities", lang, n=len(shift)), key="all_shifts")
 if many and not show_all:
     st.caption(t("most_moved_note", lang, k=views.TOP_ROWS))
-st.plotly_chart(
-    figures.rank_change(
-        shift if show_all else views.most_moved(shift, views.TOP_ROWS),
-        name="name",
-        before="before",
-        after="after",
-        before_label=t("default_build", lang),
-        after_label=t("your_build", lang),
-        n=n,
-    ),
-    width="stretch",
-    key="shift",
-    config={"displayModeBar": False},
+shift_fig = figures.rank_change(
+    shift if show_all else views.most_moved(shift, views.TOP_ROWS),
+    name="name",
+    before="before",
+    after="after",
+    before_label=t("default_build", lang),
+    after_label=t("your_build", lang),
+    n=n,
+)
+st.plotly_chart(shift_fig, width="stretch", key="shift", config={"displayModeBar": False})
+chart_export.export_buttons(
+    shift_fig, title=t("chart_shift", lang), key="shift", **chart_export.view(ctx, "rank_shift")
 )
 st.caption(t("shift_note", lang))
 
@@ -73,24 +72,26 @@ all_ranks = many and st.toggle(t("show_all_cities", lang, n=len(ranks)), key="al
 if many and not all_ranks:
     st.caption(t("best_ranked_note", lang, k=views.TOP_ROWS))
     ranks = ranks.nsmallest(views.TOP_ROWS, "nominal_rank")
-st.plotly_chart(
-    figures.rank_intervals(
-        ranks,
-        name="name",
-        nominal="nominal_rank",
-        median="median_rank",
-        low="p05",
-        high="p95",
-        n=n,
-        labels={
-            "median": t("median_rank", lang),
-            "nominal": t("nominal_rank", lang),
-            "axis": t("rank", lang),
-        },
-    ),
-    width="stretch",
+intervals = figures.rank_intervals(
+    ranks,
+    name="name",
+    nominal="nominal_rank",
+    median="median_rank",
+    low="p05",
+    high="p95",
+    n=n,
+    labels={
+        "median": t("median_rank", lang),
+        "nominal": t("nominal_rank", lang),
+        "axis": t("rank", lang),
+    },
+)
+st.plotly_chart(intervals, width="stretch", key="intervals", config={"displayModeBar": False})
+chart_export.export_buttons(
+    intervals,
+    title=t("chart_intervals", lang),
     key="intervals",
-    config={"displayModeBar": False},
+    **chart_export.view(ctx, "rank_intervals"),
 )
 st.markdown(f"**{t('variance_share', lang)}**")
 st.dataframe(views.variance_share_table(ua.variance_share, lang), hide_index=True, width="stretch")

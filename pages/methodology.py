@@ -5,7 +5,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import context, figures, loaders, views
+from ui import chart_export, context, figures, loaders, views
 from ui.i18n import t
 
 ctx = context.current()
@@ -22,11 +22,13 @@ tree = views.framework_table(result, fw, lang)
 # side, the definitions were cut off at 1,280 px).
 left, right = st.columns([3, 2])
 with left:
-    st.plotly_chart(
-        figures.sunburst(tree, labels="label", weight="effective"),
-        width="stretch",
+    sunburst = figures.sunburst(tree, labels="label", weight="effective")
+    st.plotly_chart(sunburst, width="stretch", key="sunburst", config={"displayModeBar": False})
+    chart_export.export_buttons(
+        sunburst,
+        title=t("framework_tree", lang),
         key="sunburst",
-        config={"displayModeBar": False},
+        **chart_export.view(ctx, "framework"),
     )
     st.caption(t("sunburst_note", lang))
 with right:
@@ -65,13 +67,16 @@ with st.expander(t("method_more", lang), icon=":material/functions:"):
 # 4. Statistical audit of the current group and year
 st.subheader(t("audit", lang))
 audit = loaders.audit(result, year)
-st.plotly_chart(
-    figures.heatmap(
-        views.labelled_matrix(audit["correlations"], fw, lang), title=t("correlations_title", lang)
-    ),
-    width="stretch",
+heat = figures.heatmap(
+    views.labelled_matrix(audit["correlations"], fw, lang), title=t("correlations_title", lang)
+)
+st.plotly_chart(heat, width="stretch", key="corr", config={"displayModeBar": False})
+chart_export.export_buttons(
+    heat,
+    title=t("correlations_title", lang),
     key="corr",
-    config={"displayModeBar": False},
+    width=1300,  # 19 long indicator names on both axes
+    **chart_export.view(ctx, "correlations"),
 )
 a_col, p_col = st.columns([3, 2])
 with a_col:

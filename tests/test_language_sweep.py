@@ -82,6 +82,8 @@ ALLOWED_LATIN = {
     "MCDA",
     "TOPSIS",
     "GeoJSON",
+    "PNG",  # chart downloads (ui.chart_export)
+    "SVG",
 }
 #: Texts Streamlit's widgets add themselves (placeholders), not the app's words.
 STREAMLIT_TEXTS = {"Choose an option", "Choose options", "No options to select."}
@@ -237,6 +239,15 @@ def rendered_text(at: AppTest) -> list[tuple[str, str]]:
                     frame = convert_arrow_bytes_to_pandas_df(dataset.data.data)
                     # field names are not shown; names and categories in the cells are
                     found += [(w, t) for w, t in _frame_strings(frame, kind) if "[" in w]
+            elif kind == "iframe" and "const FIG = " in proto.srcdoc:
+                # a chart's PNG/SVG buttons (ui.chart_export): the srcdoc is code; the texts are
+                # the exported figure's (title, subtitle, source) and the failure message
+                match = re.search(r"const FIG = (.*), OPTS = (.*);\n", proto.srcdoc)
+                fig = json.loads(match.group(1))
+                shown = [*_plotly_strings(fig, "chart_export")]
+                shown.append(("chart_export.subtitle", fig["layout"]["title"]["subtitle"]["text"]))
+                found += [(w, re.sub(r"<[^>]*>", " ", text)) for w, text in shown]  # Plotly tags
+                found.append(("chart_export.failed", json.loads(match.group(2))["failed"]))
             elif kind == "table":
                 found += _frame_strings(node.value, "dataframe")
             elif kind == "dataframe":

@@ -550,7 +550,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "该方案针对“{level}”层级的数据，本页为城市层级。",
         "This recipe is for the level “{level}”; this view is at city level.",
     ),
-    "recipe_year": ("该方案的年份 {year} 不在当前数据中。", "The recipe's year {year} is not in the data."),
+    "recipe_year": (
+        "该方案的年份 {year} 不在当前数据中。",
+        "The recipe's year {year} is not in the data.",
+    ),
     "recipe_settings": (
         "该方案使用了本仪表板未提供的设定（{settings}）：请用命令行 python -m indicators compute --recipe 重现。",
         "This recipe uses settings the dashboard does not offer ({settings}): reproduce it on the "
@@ -637,6 +640,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "method_more": ("方法、公式与参考文献（全文）", "Methods, formulas and references (in full)"),
     "coverage_title": ("数据覆盖明细（{n} 行）", "Data coverage in detail ({n} rows)"),
     "rows_scroll": ("显示 {shown} 行，共 {n} 行：其余可在表内滚动查看。", "{shown} of {n} rows shown: scroll the table for the rest."),
+    # --- charts
+    "chart_subtitle": ("{group} · {year} 年", "{group} · {year}"),
+    "chart_source_upload": ("数据来源：{source}", "Data: {source}"),
+    "export_help": (
+        "下载图片：图上印有标题、比较范围、年份与数据来源",
+        "Download the picture: title, group, year and data source are drawn on it",
+    ),
+    "export_unavailable": (
+        "本服务器未安装中文字体，无法导出图片。",
+        "No Chinese (CJK) font on this server: charts cannot be exported.",
+    ),
+    "export_unavailable_plotly": (
+        "无法在本服务器准备图表导出文件。",
+        "Chart export could not be prepared on this server.",
+    ),
+    "export_failed": ("导出失败，请重试", "Export failed, please try again"),
+    "chart_shift": ("排名：默认方案与当前方案", "Ranks: the default build against yours"),
+    "chart_intervals": ("排名区间（第 5–95 百分位）", "Rank intervals (5th–95th percentile)"),
+    "chart_of": ("{name}：{chart}", "{name}: {chart}"),  # 上海市：得分构成 / 人才活力指数：地图
 }
 
 
