@@ -7,7 +7,7 @@ import streamlit as st
 
 from indicators.change import absent_in, scores_comparable
 from indicators.methods import label as method_label
-from ui import context, loaders, reports, vega_charts, views
+from ui import chart_export, context, loaders, reports, vega_charts, views
 from ui.i18n import t
 from ui.safe import md
 
@@ -183,6 +183,9 @@ def charts(
                 selection_mode=vega_charts.PICK,
             )
         open_city(vega_charts.picked(clicked))
+        chart_export.export_buttons(
+            spec, title=title, key=f"bar_{view}", **chart_export.view(ctx, f"bar_{metric}")
+        )
         if not show_all and len(frame) > vega_charts.TOP_BARS:
             st.caption(t("top_bars_note", lang, top=vega_charts.TOP_BARS, n=len(frame)))
     with right:
@@ -193,18 +196,19 @@ def charts(
         if not diverging and (metric in fw.indicators or scores_comparable(result)):
             span = views.score_span(result, metric, raw=metric in fw.indicators)
         if geo_url is not None:
+            map_spec = vega_charts.choropleth(
+                frame,
+                geo_url,
+                value=column,
+                name="name",
+                label=title,
+                domain=span,
+                highlight=found,
+                diverging=diverging,
+                fmt=fmt,
+            )
             clicked = st.vega_lite_chart(
-                spec=vega_charts.choropleth(
-                    frame,
-                    geo_url,
-                    value=column,
-                    name="name",
-                    label=title,
-                    domain=span,
-                    highlight=found,
-                    diverging=diverging,
-                    fmt=fmt,
-                ),
+                spec=map_spec,
                 width="stretch",
                 key=f"map_{view}",
                 on_select="rerun",
@@ -221,18 +225,27 @@ def charts(
                     )
                 )
             open_city(vega_charts.picked(clicked))
+            chart_export.export_buttons(
+                map_spec,
+                title=chart_export.text("chart_of", lang, name=title, chart=t("map", lang)),
+                key=f"map_{view}",
+                **chart_export.view(ctx, f"map_{metric}"),
+            )
             unmapped = loaders.without_boundary(ctx.dataset, ctx.members)
             if unmapped:  # e.g. an upload with some ids that are not bundled adcodes
                 st.caption(t("map_partial", lang, n=unmapped))
         else:
             st.info(t("no_geo", lang))
         st.subheader(t("distribution", lang))
-        st.vega_lite_chart(
-            spec=vega_charts.distribution(
-                frame, value=column, name="name", label=title, highlight=found, fmt=fmt
-            ),
-            width="stretch",
+        dist_spec = vega_charts.distribution(
+            frame, value=column, name="name", label=title, highlight=found, fmt=fmt
+        )
+        st.vega_lite_chart(spec=dist_spec, width="stretch", key=f"dist_{view}")
+        chart_export.export_buttons(
+            dist_spec,
+            title=chart_export.text("chart_of", lang, name=title, chart=t("distribution", lang)),
             key=f"dist_{view}",
+            **chart_export.view(ctx, f"distribution_{metric}"),
         )
 
 
@@ -307,20 +320,25 @@ else:
     if comparable:
         st.subheader(t("dumbbell", lang, a=years[0], b=years[-1]))
         many = len(change) > 40  # about one screen of rows: more scroll inside a box
+        dumbbell = vega_charts.dumbbell(
+            change,
+            name="name",
+            first="score_first",
+            last="score_last",
+            labels=(str(years[0]), str(years[-1])),
+            x_title=fw.name(metric, lang),
+            highlight=found,
+        )
         with st.container(height=640) if many else st.container():
-            st.vega_lite_chart(
-                spec=vega_charts.dumbbell(
-                    change,
-                    name="name",
-                    first="score_first",
-                    last="score_last",
-                    labels=(str(years[0]), str(years[-1])),
-                    x_title=fw.name(metric, lang),
-                    highlight=found,
-                ),
-                width="stretch",
-                key="dumbbell",
-            )
+            st.vega_lite_chart(spec=dumbbell, width="stretch", key="dumbbell")
+        chart_export.export_buttons(
+            dumbbell,
+            title=chart_export.text(
+                "chart_of", lang, name=fw.name(metric, lang), chart=f"{years[0]}–{years[-1]}"
+            ),
+            key="dumbbell",
+            **chart_export.view(ctx, f"change_{metric}"),
+        )
 
 if len(excluded):  # left out of the ranking: named with the reason, never dropped silently
     st.info(

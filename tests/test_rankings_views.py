@@ -124,3 +124,12 @@ def test_a_stale_metric_link_falls_back_with_a_notice():
     at = run({"metric": "nope"})
     assert any("nope" in i.value for i in at.info)
     assert isinstance(at.dataframe[0].value, pd.DataFrame)
+
+
+@pytest.mark.parametrize("params", [{}, {"view": "change"}])
+def test_every_rankings_chart_can_leave_the_app(params):
+    at = run(params)
+    labels = [b.proto.label for b in at.get("download_button")]
+    charts = 4 if params else 3  # bar, map, distribution (and the dumbbell)
+    assert sum("PNG" in label for label in labels) == charts, labels
+    assert sum("SVG" in label for label in labels) == charts, labels
