@@ -33,7 +33,7 @@ moved = int((shift["after"] != shift["before"]).sum())
 st.metric(t("cities_moved", lang), f"{moved} / {n}")
 # a readable chart for any group: the cities that moved most, all of them on request
 many = len(shift) > views.TOP_ROWS
-show_all = many and st.toggle(t("show_all_cities", lang, n=len(shift)), key="all_shifts")
+show_all = many and st.toggle(t("show_all_cities", lang, n=n), key="all_shifts")
 if many and not show_all:
     st.caption(t("most_moved_note", lang, k=views.TOP_ROWS))
 shift_fig = figures.rank_change(
