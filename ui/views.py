@@ -25,6 +25,17 @@ def names_map(units: pd.DataFrame, lang: str) -> dict[str, str]:
             for adcode, name in zip(units["adcode"], units[column], strict=True):
                 if isinstance(name, str) and name.strip():
                     out[str(adcode)] = name
+    city = "city_en" if lang == "en" else "city_zh"
+    if city in units.columns:  # county level: 鼓楼区 is a district of 南京, 徐州, 福州 and 开封
+        seen = pd.Series(out)
+        repeated = set(seen[seen.duplicated(keep=False)].index)
+        cities = dict(zip(units["adcode"].astype(str), units[city], strict=True))
+        for adcode in repeated:
+            parent = cities.get(adcode)
+            if isinstance(parent, str) and parent.strip() and parent != out[adcode]:
+                out[adcode] = (
+                    f"{out[adcode]} ({parent})" if lang == "en" else f"{out[adcode]}（{parent}）"
+                )
     return out
 
 

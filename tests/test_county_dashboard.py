@@ -1,0 +1,145 @@
+"""AppTest of the county level (issue 13, dashboard): every page at county level, the level in
+the link, the county peer groups offered, and the drill-down between a city and its counties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.skipif(
+    not (ROOT / "data" / "counties.csv").exists(), reason="data/counties.csv not built yet"
+)
+COUNTIES = pd.read_csv(ROOT / "data" / "county_units.csv", dtype=str)
+JIANGSU = COUNTIES.loc[COUNTIES["province_zh"] == "江苏省", "adcode"]
+SUZHOU = COUNTIES.loc[COUNTIES["city_adcode"] == "320500", "adcode"]
+PROVINCE = {"level": "county", "group": "province", "prov": "江苏省"}
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    yield
+
+
+def run(page: str | None = None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+    for key, value in (params or {}).items():
+        at.query_params[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(f"pages/{page}.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for kind in ("title", "caption", "markdown", "header", "subheader")
+             for e in at.get(kind)]  # fmt: skip
+    return "\n".join(map(str, parts))
+
+
+def test_rankings_at_county_level_ranks_the_province_counties_and_names_them():
+    at = run(params=PROVINCE)
+    table = at.dataframe[0].value
+    assert set(table["adcode"]) == set(JIANGSU)  # every county of Jiangsu, nothing else
+    assert "江苏省 · 107 个区县" in at.caption[0].value
+    assert "城市" not in at.caption[0].value
+    assert at.query_params["level"] == "county"
+
+
+@pytest.mark.parametrize("page", ["city", "compare", "lab", "data", "methodology"])
+def test_every_page_renders_at_county_level(page):
+    at = run(page, PROVINCE)
+    assert not at.error, [e.value for e in at.error]
+    if page == "city":
+        assert at.title[0].value == "区县画像"
+        assert at.selectbox(key="_w_city_zh").options  # the counties of the group
+        assert set(at.selectbox(key="_w_city_zh").options) <= set(COUNTIES["name_zh"])
+        assert "所属城市" in texts(at)
+    if page == "compare":
+        assert at.title[0].value == "区县对比"
+    if page == "data":
+        shown = at.dataframe[0].value
+        assert set(shown["adcode"] if "adcode" in shown else shown.iloc[:, 0]) <= set(JIANGSU)
+
+
+def test_city_level_stays_the_default_and_names_cities():
+    at = run()
+    assert "level" not in at.query_params  # the default level is not written into links
+    assert "个城市" in at.caption[0].value
+    assert len(at.dataframe[0].value) == 27
+
+
+def test_level_and_city_group_round_trip_in_the_link():
+    params = {"level": "county", "group": "citycounties", "parent": "320500", "lang": "en"}
+    at = run(params=params)
+    for key, value in params.items():
+        if key == "group":  # the county level's default group: not written into the link
+            assert "group" not in at.query_params
+            continue
+        assert at.query_params[key] == value
+    assert set(at.dataframe[0].value["adcode"]) == set(SUZHOU)
+    assert "Counties of Suzhou" in at.caption[0].value and "10 counties" in at.caption[0].value
+
+
+def test_a_bad_level_in_a_link_is_named_and_the_city_level_shown():
+    at = run(params={"level": "township"})
+    assert any("township" in w.value for w in at.warning)
+    assert "个城市" in at.caption[0].value
+
+
+def test_county_groups_offered_are_rankable_ones():
+    at = run(params={"level": "county"})
+    group = at.selectbox(key="_w_group_zh")
+    assert group.options[0] == "某市下辖区县"  # the default: the counties of a city
+    assert "全国县级市" in group.options and "某省县级市" in group.options
+    parents = at.selectbox(key="_w_parent_zh").options
+    assert "苏州市" in parents
+    assert "东莞市" not in parents  # a city without counties cannot be a group of its counties
+    # the default city: the first of the YRD 27 cities (Shanghai's districts)
+    assert "上海市下辖区县" in at.caption[0].value
+
+
+def test_a_county_group_without_2010_data_says_it_shows_2020():
+    params = {"level": "county", "group": "citycounties", "parent": "320500", "year": "2010"}
+    at = run(params=params)
+    assert any("2010" in w.value and "2020" in w.value for w in at.warning)
+    assert "2020" in at.caption[0].value
+
+
+def test_county_level_cities_of_a_province():
+    at = run(params={"level": "county", "group": "ccity_prov", "prov": "江苏省"})
+    table = at.dataframe[0].value
+    kinds = COUNTIES.set_index("adcode").loc[table["adcode"], "type"]
+    expected = COUNTIES.loc[(COUNTIES["province_zh"] == "江苏省") & (COUNTIES["type"] == "县级市")]
+    assert set(kinds) == {"县级市"} and set(table["adcode"]) == set(expected["adcode"])
+    assert "江苏省县级市" in at.caption[0].value
+
+
+def test_drill_down_from_a_city_to_its_counties_and_back():
+    at = run("city", {"city": "320500"})
+    assert at.header[0].value == "苏州市"
+    at.button(key="_drill_down").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["level"] == "county"
+    assert "group" not in at.query_params  # the default county group: a city's counties
+    assert at.query_params["parent"] == "320500"
+    assert at.title[0].value == "排名"
+    assert "苏州市下辖区县 · 10 个区县" in at.caption[0].value
+    assert set(at.dataframe[0].value["adcode"]) == set(SUZHOU)
+    # a county's profile (常熟市) links back to its city
+    at.session_state["city"] = "320581"
+    at.switch_page("pages/city.py").run()
+    assert at.header[0].value == "常熟市"
+    at.button(key="_drill_up").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "level" not in at.query_params
+    assert at.query_params["city"] == "320500"
+    assert at.title[0].value == "城市画像" and at.header[0].value == "苏州市"
+    assert "个城市" in texts(at)
