@@ -143,3 +143,32 @@ def test_drill_down_from_a_city_to_its_counties_and_back():
     assert at.query_params["city"] == "320500"
     assert at.title[0].value == "城市画像" and at.header[0].value == "苏州市"
     assert "个城市" in texts(at)
+
+
+def test_the_county_map_serves_just_the_group_from_its_provinces_files():
+    import json
+
+    from ui import loaders
+
+    dataset = loaders.bundled_dataset("county")
+    members = tuple(JIANGSU)
+    url = loaders.group_geo_url(dataset, members)
+    served = json.loads((ROOT / url.removeprefix("/app/")).read_text(encoding="utf-8"))
+    ids = {f["id"] for f in served["features"]}
+    zones = set(COUNTIES.loc[COUNTIES["type"] == "功能区", "adcode"])
+    assert ids <= set(JIANGSU)
+    # every county but the zones and 港闸区 (merged into 崇川区 after the census: no polygon)
+    assert set(JIANGSU) - zones - ids == {"320611"}
+    assert loaders.without_boundary(dataset, members) == len(set(JIANGSU) - ids)
+    # the YRD 27 cities' counties come from four provinces' files
+    yrd = tuple(COUNTIES.loc[COUNTIES["yrd27"] == "1", "adcode"])
+    url = loaders.group_geo_url(dataset, yrd)
+    served = json.loads((ROOT / url.removeprefix("/app/")).read_text(encoding="utf-8"))
+    assert {f["id"][:2] for f in served["features"]} == {"31", "32", "33", "34"}
+
+
+def test_county_names_repeated_in_china_carry_their_city():
+    at = run(params={"level": "county", "group": "province", "prov": "江苏省"})
+    names = set(at.dataframe[0].value["name"])
+    assert {"鼓楼区（南京市）", "鼓楼区（徐州市）"} <= names
+    assert "玄武区" in names  # a unique name stays as it is
