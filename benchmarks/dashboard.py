@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 PAGES = ("rankings", "city", "compare", "lab", "methodology", "data")
 
 
-#: ``--level county``: every county of a province (Jiangsu 107 units, Sichuan 183, the largest
+#: ``--level county``: every county of a province (Jiangsu 107 units, Sichuan 186, the largest
 #: province), target 1 s (issue 13).
 COUNTY_GROUPS = (("江苏省", 1.0), ("四川省", 1.0))
 
