@@ -204,7 +204,7 @@ if len(years) > 1:
 # 7. Nearest peers
 st.subheader(context.lt("nearest_peers", ctx))
 peers = loaders.nearest_peers(result, adcode, year, k=5)
-peer_table = views.peers_table(peers, names, lang)
+peer_table = views.peers_table(peers, names, lang, context.lt("city", ctx))
 st.dataframe(
     peer_table,
     hide_index=True,

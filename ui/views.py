@@ -333,14 +333,16 @@ def absent_indicators(result, framework: Framework, year: int, lang: str) -> str
     )
 
 
-def peers_table(peers: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+def peers_table(
+    peers: pd.DataFrame, names: dict[str, str], lang: str, head: str | None = None
+) -> pd.DataFrame:
     """Nearest peers with their typical difference per indicator (``rms`` of
     :func:`indicators.analysis.nearest_peers`, in score points) and their index rank."""
     from ui.i18n import t
 
     out = pd.DataFrame(
         {
-            t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
+            head or t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
             t("peer_gap", lang): [_fixed(v, 1) for v in peers["rms"]],
         }
     )
@@ -703,11 +705,14 @@ def column_labels(framework: Framework, columns, lang: str) -> dict[str, tuple[s
     return out
 
 
-def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+def with_names(
+    frame: pd.DataFrame, names: dict[str, str], lang: str, head: str | None = None
+) -> pd.DataFrame:
+    """The frame with the units' names after the adcode, under ``head`` (default 城市 / City)."""
     from ui.i18n import t
 
     out = frame.copy()
-    out.insert(1, t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
+    out.insert(1, head or t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
     return out
 
 
