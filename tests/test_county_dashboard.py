@@ -175,3 +175,28 @@ def test_county_names_repeated_in_china_carry_their_city():
     names = set(at.dataframe[0].value["name"])
     assert {"鼓楼区（南京市）", "鼓楼区（徐州市）"} <= names
     assert "玄武区" in names  # a unique name stays as it is
+
+
+def test_the_sidebar_level_switch_opens_the_counties_of_the_city_in_view_and_comes_back():
+    at = run("city", {"city": "320500", "group": "province", "prov": "江苏省"})
+    switch = at.sidebar.segmented_control(key="_w_level_zh")
+    assert switch.options == ["城市", "区县"]
+    switch.set_value("county").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["level"] == "county" and at.query_params["parent"] == "320500"
+    assert at.title[0].value == "区县画像"
+    assert at.selectbox(key="_w_group_zh").value == "citycounties"
+    # back at the city level: its own group (江苏省) and city (苏州市) again, nothing to notice
+    at.sidebar.segmented_control(key="_w_level_zh").set_value("city").run()
+    assert not at.warning, [w.value for w in at.warning]
+    assert at.query_params["group"] == "province" and at.query_params["prov"] == "江苏省"
+    assert at.title[0].value == "城市画像" and at.header[0].value == "苏州市"
+
+
+def test_county_groups_that_cannot_be_ranked_are_named_in_county_words():
+    at = run(params={"level": "county", "group": "custom", "members": "320505"})
+    assert any("1 个可排名的区县" in w.value and "上海市下辖区县" in w.value for w in at.warning)
+    assert "上海市下辖区县 · 16 个区县" in at.caption[0].value
+    # a city without counties (东莞市) cannot be a group of its counties: said, with the city shown
+    at = run(params={"level": "county", "parent": "441900"})
+    assert any("parent=441900" in w.value and "上海市" in w.value for w in at.warning)

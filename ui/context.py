@@ -91,6 +91,12 @@ def _cities():
     return loaders.bundled_dataset("city").units
 
 
+def _at_level(key: str, dataset: loaders.Dataset) -> str:
+    """``key``, or its county variant ``<key>_county`` at the county level (if there is one)."""
+    county = f"{key}_county"
+    return county if dataset.level == "county" and county in STRINGS else key
+
+
 def unit_noun(ctx_or_level, lang: str) -> str:
     """The units' noun: "城市" / "cities", or at county level "区县" / "counties"."""
     level = getattr(getattr(ctx_or_level, "dataset", None), "level", ctx_or_level)
@@ -99,9 +105,7 @@ def unit_noun(ctx_or_level, lang: str) -> str:
 
 def lt(key: str, ctx, **fmt) -> str:
     """``t`` with the county variant of a text (key ``<key>_county``) at county level."""
-    if ctx.dataset.level == "county" and f"{key}_county" in STRINGS:
-        key = f"{key}_county"
-    return t(key, ctx.lang, **fmt)
+    return t(_at_level(key, ctx.dataset), ctx.lang, **fmt)
 
 
 def group_caption(ctx: Context) -> str:
@@ -148,7 +152,7 @@ def setup() -> Context:
         if usable and fallback["group"] != selections["group"]:
             selections, members = fallback, fallback_members
             message = t(
-                "group_too_small_shown",
+                _at_level("group_too_small_shown", dataset),
                 lang,
                 group=asked,
                 n=ranked,
@@ -158,7 +162,7 @@ def setup() -> Context:
         else:  # nothing better to show: say so, and show what there is (unranked)
             message = t("group_cannot_rank", lang, group=asked, n=ranked, least=loaders.MIN_RANKED)
         if st.session_state.get("group") == "custom":
-            message += " " + t("group_too_small_custom", lang)
+            message += " " + t(_at_level("group_too_small_custom", dataset), lang)
         st.warning(message, icon=":material/group_off:")
     config = loaders.config_for(selections)
     _write_link(selections, options)
@@ -246,7 +250,7 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
             members = loaders.members_for(dataset, {"group": "province", "prov": n.value})
             messages.append(
                 t(
-                    "province_too_small",
+                    _at_level("province_too_small", dataset),
                     lang,
                     value=_province_label(dataset, n.value, lang),
                     n=loaders.ranked_count(dataset, members),
@@ -258,8 +262,10 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
         default = n.default
         if n.key == "prov":
             default = _province_label(dataset, str(values["prov"]), lang)
+        elif n.key == "parent":  # the city whose counties are shown, by name
+            default = names_map(_cities(), lang).get(str(values["parent"]), str(values["parent"]))
         elif n.default in options.groups:  # a group code: name it
-            default = t(f"group_{n.default}", lang)
+            default = t(_at_level(f"group_{n.default}", dataset), lang)
         messages.append(t(wording, lang, key=n.key, value=n.value, default=default))
     if unknown:
         messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
@@ -281,7 +287,7 @@ def _members_notices(
         kept = [a for a in dict.fromkeys(asked) if a in options.adcodes]
         out.append(
             t(
-                "group_too_small_shown",
+                _at_level("group_too_small_shown", dataset),
                 lang,
                 group=t("group_custom", lang),
                 n=loaders.ranked_count(dataset, kept),
@@ -375,7 +381,7 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
         _bound(
             sb.multiselect,
             "members",
-            t("custom_members", lang),
+            t(_at_level("custom_members", dataset), lang),
             sorted(options.adcodes),
             lambda a: names.get(a, a),
             lang,

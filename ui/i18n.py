@@ -746,6 +746,18 @@ STRINGS: dict[str, tuple[str, str]] = {
         "最多可选 {n} 个区县，已保留前 {n} 个。请先移除一个区县再添加。",
         "At most {n} counties; the first {n} are kept. Remove one before adding another.",
     ),
+    "group_too_small_shown_county": (
+        "所选比较范围“{group}”只有 {n} 个可排名的区县（至少需要 {least} 个），现显示“{shown}”。",
+        "The chosen peer group “{group}” has too few rankable counties ({n}; at least {least} are needed); showing “{shown}” instead.",
+    ),
+    "group_too_small_custom_county": (
+        "在侧边栏“选择区县”中选择至少 2 个区县即可使用自定义范围。",
+        "Choose at least 2 counties under “Choose counties” in the sidebar to use a custom group.",
+    ),
+    "province_too_small_county": (
+        "{value} 只有 {n} 个可排名的区县，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
+        "{value} has too few rankable counties to form a peer group on its own ({n}; at least {least} are needed); showing {shown} instead.",
+    ),
 }
 
 
