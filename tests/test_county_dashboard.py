@@ -200,3 +200,62 @@ def test_county_groups_that_cannot_be_ranked_are_named_in_county_words():
     # a city without counties (东莞市) cannot be a group of its counties: said, with the city shown
     at = run(params={"level": "county", "parent": "441900"})
     assert any("parent=441900" in w.value and "上海市" in w.value for w in at.warning)
+
+
+def test_a_county_recipe_round_trips_in_the_dashboard_and_on_the_command_line(
+    tmp_path, monkeypatch
+):
+    import io
+    from unittest import mock
+
+    from streamlit.delta_generator import DeltaGenerator
+
+    from indicators.cli import main
+
+    seen: dict[str, tuple[object, str]] = {}
+    original = DeltaGenerator.download_button
+
+    def record(self, label, data, file_name=None, *args, **kwargs):
+        seen[label] = (data, file_name)
+        return original(self, label, data, file_name, *args, **kwargs)
+
+    monkeypatch.setattr(DeltaGenerator, "download_button", record)
+    params = {"level": "county", "parent": "320500", "w": "D1:5"}
+    run("data", params)
+    recipe, _name = seen["下载方案文件（JSON）"]
+    first_csv = seen["下载 CSV"][0]
+    assert b'"level": "county"' in recipe or b'"level":"county"' in recipe
+
+    class Upload(io.BytesIO):
+        name = "recipe.json"
+
+    real = st.file_uploader
+
+    def uploader(label, *args, **kwargs):
+        if kwargs.get("key") == "up_recipe":
+            return Upload(recipe)
+        return real(label, *args, **kwargs)
+
+    seen.clear()
+    with mock.patch.object(st, "file_uploader", side_effect=uploader):
+        at = run("data", {"level": "county"})  # a new county session, default build
+        next(b for b in at.button if b.label == "使用该方案").click().run()
+    assert any("已载入方案" in s.value for s in at.success), [e.value for e in at.error]
+    assert set(at.session_state["_context"].members) == set(SUZHOU)
+    assert seen["下载 CSV"][0] == first_csv
+    # and the command line reproduces the file from it
+    path = tmp_path / "r.json"
+    path.write_bytes(recipe)
+    out = tmp_path / "cli.csv"
+    assert main(["compute", "--recipe", str(path), "--columns", "full", "--out", str(out)]) == 0
+    assert out.read_bytes() == first_csv
+
+
+@pytest.mark.parametrize("page", ["rankings", "data"])
+def test_a_custom_county_group_renders(page):
+    """Regression: the custom group's name had no county text (KeyError, an error id shown)."""
+    at = run(page, {"level": "county", "group": "custom", "members": "320505,320583,510104"})
+    assert not at.error, [e.value for e in at.error]
+    if page == "rankings":
+        assert "自定义 · 3 个区县" in at.caption[0].value
+        assert set(at.dataframe[0].value["adcode"]) == {"320505", "320583", "510104"}

@@ -81,9 +81,7 @@ def group_name(dataset: loaders.Dataset, selections: dict, lang: str) -> str:
     if group == "ccity_prov":
         province = _province_label(dataset, str(selections["prov"]), lang)
         return t("group_ccity_prov_of", lang, province=province)
-    if group in ("yrd27", "all", "custom") and dataset.level == "county":
-        return t(f"group_{group}_county", lang)
-    return t(f"group_{group}", lang)
+    return t(_at_level(f"group_{group}", dataset), lang)
 
 
 def _cities():
@@ -726,8 +724,8 @@ def apply_recipe(dataset: loaders.Dataset, options: state.Options, payload: byte
         recipe = Recipe.from_json(payload, source=name)
     except ValidationError as err:
         return False, ("recipe_unreadable", {"reason": "; ".join(p.message for p in err.problems)})
-    if recipe.level != "city":
-        return False, ("recipe_level", {"level": recipe.level})
+    if recipe.level != dataset.level:
+        return False, (_at_level("recipe_level", dataset), {"level": recipe.level})
     selections = {key: st.session_state.get(key, options.default(key)) for key in state.SHARED_KEYS}
     spec = recipe.group or ""
     if spec in options.groups and spec not in ("province", "custom"):

@@ -758,6 +758,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "{value} 只有 {n} 个可排名的区县，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
         "{value} has too few rankable counties to form a peer group on its own ({n}; at least {least} are needed); showing {shown} instead.",
     ),
+    "recipe_level_county": (
+        "该方案针对“{level}”层级的数据，本页为区县层级（侧边栏可切换层级）。",
+        "This recipe is for the level “{level}”; this view is at county level (switch the level in the sidebar).",
+    ),
 }
 
 
