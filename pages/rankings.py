@@ -109,7 +109,8 @@ def index_columns() -> dict:
         "coverage": t("coverage_column", lang),
     }
     widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
-    widths.update(rank=max(44, widths["rank"]), name=96)
+    # county names are longer (苏州工业园区, 鼓楼区（南京市）: repeated names carry their city)
+    widths.update(rank=max(44, widths["rank"]), name=136 if ctx.dataset.level == "county" else 96)
     widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
     if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
         heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)
