@@ -39,7 +39,7 @@ def main() -> None:
     pages = [
         st.Page(
             f"pages/{name}.py",
-            title=t(f"page_{name}", lang),
+            title=context.lt(f"page_{name}", ctx),
             icon=icon,
             url_path=path,
             default=k == 0,

@@ -14,9 +14,11 @@ root = fw.root
 names = views.names_map(units, lang)
 
 # 1. Title and city choice
-st.title(t("page_city", lang))
+st.title(context.lt("page_city", ctx))
 choices = tuple(sorted(ctx.members, key=lambda a: names.get(a, a)))
-adcode = context.choose_one("city", t("city", lang), choices, lambda a: names.get(a, a), lang)
+adcode = context.choose_one(
+    "city", context.lt("city", ctx), choices, lambda a: names.get(a, a), lang
+)
 
 # 2. Data
 result = loaders.result(ctx.build)
@@ -49,6 +51,7 @@ def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
 # 3. Headline: screening first (an unranked city must not look ranked), then the numbers
 # the name in the page's language only (the other language's name is in the other interface)
 st.header(md(names.get(adcode, adcode)), anchor=False)
+context.drill_links(ctx, adcode)  # 查看下辖区县排名 / 返回所属城市
 coverage = (
     t("coverage_value", lang).format(present=screen["present"], total=screen["total"])
     if screen
@@ -84,19 +87,20 @@ if not excluded:
                 delta_arrow="off" if wide else "auto",
             )
 if wide:
-    st.caption(t("wide_interval_note", lang))
+    st.caption(context.lt("wide_interval_note", ctx))
 
 # 3b. In plain words (every sentence from the result), and the printable one-page brief
 group = context.group_name(ctx.dataset, ctx.selections, lang)
 if not excluded:  # an excluded unit's banner above already says why it is not ranked
-    summary = loaders.city_summary(result, adcode, year, lang, group, intervals)
+    noun = context.unit_noun(ctx, lang)
+    summary = loaders.city_summary(result, adcode, year, lang, group, intervals, noun)
     st.markdown(md(summary))
 reason = reports.unavailable(lang)
 if reason:
     st.caption(reason)
 else:
     st.download_button(
-        t("download_brief", lang),
+        context.lt("download_brief", ctx),
         data=reports.brief_data(ctx, result, adcode),
         file_name=reports.brief_file_name(ctx, adcode),
         mime="application/pdf",
@@ -214,16 +218,16 @@ if len(years) > 1:
     st.caption(t("change_sign_note", lang))
 
 # 7. Nearest peers
-st.subheader(t("nearest_peers", lang))
+st.subheader(context.lt("nearest_peers", ctx))
 peers = loaders.nearest_peers(result, adcode, year, k=5)
-peer_table = views.peers_table(peers, names, lang)
+peer_table = views.peers_table(peers, names, lang, context.lt("city", ctx))
 st.dataframe(
     peer_table,
     hide_index=True,
     width="stretch",
     column_config={c: st.column_config.Column(alignment="right") for c in peer_table.columns[1:]},
 )
-st.caption(t("peers_note", lang))
+st.caption(context.lt("peers_note", ctx))
 
 # 8. What would it take
 st.subheader(t("what_if", lang))
@@ -232,14 +236,14 @@ places = st.number_input(
 )
 current_rank = scores.at[adcode, "rank"]
 if pd.isna(current_rank):  # no index for this unit and year (its data are missing)
-    st.info(t("no_index_city", lang))
+    st.info(context.lt("no_index_city", ctx))
 elif current_rank == 1:
-    st.info(t("already_first", lang))
+    st.info(context.lt("already_first", ctx))
 elif st.toggle(t("compute_what_if", lang), key="what_if_on"):
     with st.spinner(t("computing", lang)):
         wit = loaders.what_it_takes(result, adcode, year, int(places))
     # a static table: its cells wrap, so seven columns with units fit at 1,280 px without
     # scrolling sideways (an interactive grid cuts long cells instead)
     st.table(as_markdown(views.what_if_table(wit, fw, lang)), hide_index=True, border="horizontal")
-    st.caption(t("what_if_caption", lang))
+    st.caption(context.lt("what_if_caption", ctx))
 st.caption(t("source_note", lang))

@@ -14,13 +14,13 @@ names = views.names_map(ctx.dataset.units, lang)
 MAX_CITIES = len(figures.PALETTE)  # six: one distinct colour-blind-safe colour each
 
 # 1. Title and choice of cities
-st.title(t("page_compare", lang))
+st.title(context.lt("page_compare", ctx))
 result = loaders.result(ctx.build)
 scores = views.year_scores(result, year)
 ordered = tuple(scores.sort_values("rank")["adcode"])
 chosen = context.choose_many(
     "cities",
-    t("choose_cities", lang),
+    context.lt("choose_cities", ctx),
     tuple(sorted(ctx.members, key=lambda a: names.get(a, a))),
     default=list(ordered[:3]),
     format_func=lambda a: names.get(a, a),
@@ -28,7 +28,7 @@ chosen = context.choose_many(
     max_selections=MAX_CITIES,
 )
 if len(chosen) < 2:
-    st.info(t("choose_two", lang))
+    st.info(context.lt("choose_two", ctx))
     st.stop()
 
 # 2. Radar of the five dimensions

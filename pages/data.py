@@ -27,7 +27,7 @@ def code_table(frame) -> None:
     code (and unit) in each header's help; a missing value shows as "—"."""
     labels = views.column_labels(fw, frame.columns, lang)
     st.dataframe(
-        views.shown(views.with_names(frame, names, lang)),
+        views.shown(views.with_names(frame, names, lang, context.lt("city", ctx))),
         hide_index=True,
         width="stretch",
         column_config={

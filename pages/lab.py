@@ -30,12 +30,12 @@ current = loaders.result(ctx.build)
 shift = views.rank_shift(baseline, current, year, names)
 n = int(shift["after"].notna().sum())
 moved = int((shift["after"] != shift["before"]).sum())
-st.metric(t("cities_moved", lang), f"{moved} / {n}")
+st.metric(context.lt("cities_moved", ctx), f"{moved} / {n}")
 # a readable chart for any group: the cities that moved most, all of them on request
 many = len(shift) > views.TOP_ROWS
-show_all = many and st.toggle(t("show_all_cities", lang, n=n), key="all_shifts")
+show_all = many and st.toggle(context.lt("show_all_cities", ctx, n=n), key="all_shifts")
 if many and not show_all:
-    st.caption(t("most_moved_note", lang, k=views.TOP_ROWS))
+    st.caption(context.lt("most_moved_note", ctx, k=views.TOP_ROWS))
 shift_fig = figures.rank_change(
     shift if show_all else views.most_moved(shift, views.TOP_ROWS),
     name="name",
@@ -68,9 +68,11 @@ if ua is None:  # e.g. a framework with one indicator: say why, and stop here
 ranks = ua.ranks.loc[ua.ranks["year"] == year].copy()
 ranks["name"] = ranks["adcode"].map(names).fillna(ranks["adcode"])
 many = len(ranks) > views.TOP_ROWS
-all_ranks = many and st.toggle(t("show_all_cities", lang, n=len(ranks)), key="all_intervals")
+all_ranks = many and st.toggle(
+    context.lt("show_all_cities", ctx, n=len(ranks)), key="all_intervals"
+)
 if many and not all_ranks:
-    st.caption(t("best_ranked_note", lang, k=views.TOP_ROWS))
+    st.caption(context.lt("best_ranked_note", ctx, k=views.TOP_ROWS))
     ranks = ranks.nsmallest(views.TOP_ROWS, "nominal_rank")
 intervals = figures.rank_intervals(
     ranks,

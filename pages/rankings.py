@@ -52,7 +52,7 @@ other = views.names_map(ctx.dataset.units, "en" if lang == "zh" else "zh")
 found = (
     context.choose_one(
         "find",
-        t("find_city", lang),
+        context.lt("find_city", ctx),
         ("", *sorted(ctx.members, key=lambda a: names.get(a, a))),
         lambda a: f"{names.get(a, a)} · {other.get(a, a)} · {a}" if a else t("find_none", lang),
         lang,
@@ -104,13 +104,14 @@ def index_columns() -> dict:
     dims = list(fw.children(root))
     heads = {
         "rank": t("rank", lang),
-        "name": t("city", lang),
+        "name": context.lt("city", ctx),
         root: fw.name(root, lang),
         "interval": t("rank_range", lang),
         "coverage": t("coverage_column", lang),
     }
     widths = {key: views.fit_widths([head], views.TABLE_WIDTH)[0] for key, head in heads.items()}
-    widths.update(rank=max(44, widths["rank"]), name=96)
+    # county names are longer (苏州工业园区, 鼓楼区（南京市）: repeated names carry their city)
+    widths.update(rank=max(44, widths["rank"]), name=136 if ctx.dataset.level == "county" else 96)
     widths[root] = min(max(widths[root], 100), 110)  # room for the bar and its number
     if views.fit_widths([heads[root]], views.TABLE_WIDTH)[0] > widths[root]:
         heads[root] = t("index", lang)  # "Talent vitality index" does not fit: "Index" (+ help)
@@ -146,7 +147,7 @@ def index_columns() -> dict:
 def metric_columns() -> dict:
     return {
         "rank": st.column_config.NumberColumn(t("rank", lang), format="%d", width=60),
-        "name": st.column_config.TextColumn(t("city", lang), width=160),
+        "name": st.column_config.TextColumn(context.lt("city", ctx), width=160),
         "shown": st.column_config.TextColumn(fw.name(metric, lang), width=220, help=label),
     }
 
@@ -160,7 +161,7 @@ def charts(
     with left:
         st.subheader(md(title))  # a framework name may come from an upload
         show_all = len(frame) > vega_charts.TOP_BARS and st.toggle(
-            t("show_all_bars", lang, n=len(frame)), key=f"all_bars_{view}"
+            context.lt("show_all_bars", ctx, n=len(frame)), key=f"all_bars_{view}"
         )
         spec = vega_charts.ranking_bar(
             frame,
@@ -187,7 +188,7 @@ def charts(
             spec, title=title, key=f"bar_{view}", **chart_export.view(ctx, f"bar_{metric}")
         )
         if not show_all and len(frame) > vega_charts.TOP_BARS:
-            st.caption(t("top_bars_note", lang, top=vega_charts.TOP_BARS, n=len(frame)))
+            st.caption(context.lt("top_bars_note", ctx, top=vega_charts.TOP_BARS, n=len(frame)))
     with right:
         st.subheader(t("map", lang))
         geo_url = loaders.group_geo_url(ctx.dataset, ctx.members)
@@ -262,11 +263,11 @@ if view == "year":
         key="ranking_table",
         height=min(35 * len(table) + 38, 740),
     )
-    notes = [t("ranking_click_note", lang)]
+    notes = [context.lt("ranking_click_note", ctx)]
     if is_index and "wide" in table and table["wide"].any():
-        notes.append(t("wide_note", lang))
+        notes.append(context.lt("wide_note", ctx))
     if is_index and table["flagged"].any():
-        notes.append(t("flagged_note", lang))
+        notes.append(context.lt("flagged_note", ctx))
     for note in notes:
         st.caption(note)
     if event and event.selection.get("cells"):
@@ -276,7 +277,7 @@ else:
     comparable = scores_comparable(result)
     heads = {
         "rank_last": t("rank_in", lang, year=years[-1]),
-        "name": t("city", lang),
+        "name": context.lt("city", ctx),
         "move": t("rank_move", lang, a=years[0], b=years[-1]),
         "rank_first": t("rank_in", lang, year=years[0]),
         "score_first": t("score_in", lang, year=years[0]),

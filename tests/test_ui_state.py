@@ -98,7 +98,7 @@ def test_link_keys_and_choices_are_the_declared_method_settings():
     from indicators.methods import METHODS
 
     declared = {p.url: p for p in PARAMETERS if p.url}
-    views = {"lang", "group", "prov", "members", "year", "w"}  # "w": the lab's weights
+    views = {"lang", "level", "group", "prov", "parent", "members", "year", "w"}  # "w": weights
     assert set(state.SHARED_KEYS) - views == set(declared)
     for key, param in declared.items():
         options = tuple(METHODS[param.step]) if param.step else param.constraint.options

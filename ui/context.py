@@ -15,7 +15,7 @@ import streamlit as st
 
 from indicators import Build, Config, ValidationError
 from ui import loaders, state
-from ui.i18n import LANGS, t
+from ui.i18n import LANGS, STRINGS, t
 from ui.safe import md
 from ui.views import names_map
 
@@ -75,20 +75,52 @@ def group_name(dataset: loaders.Dataset, selections: dict, lang: str) -> str:
     group = selections["group"]
     if group == "province":
         return _province_label(dataset, str(selections["prov"]), lang)
-    return t(f"group_{group}", lang)
+    if group == "citycounties":
+        city = names_map(_cities(), lang).get(str(selections["parent"]), str(selections["parent"]))
+        return t("group_citycounties_of", lang, city=city)
+    if group == "ccity_prov":
+        province = _province_label(dataset, str(selections["prov"]), lang)
+        return t("group_ccity_prov_of", lang, province=province)
+    return t(_at_level(f"group_{group}", dataset), lang)
+
+
+def _cities():
+    """The city units table (names of the cities whose counties form a group)."""
+    return loaders.bundled_dataset("city").units
+
+
+def _at_level(key: str, dataset: loaders.Dataset) -> str:
+    """``key``, or its county variant ``<key>_county`` at the county level (if there is one)."""
+    county = f"{key}_county"
+    return county if dataset.level == "county" and county in STRINGS else key
+
+
+def unit_noun(ctx_or_level, lang: str) -> str:
+    """The units' noun: "城市" / "cities", or at county level "区县" / "counties"."""
+    level = getattr(getattr(ctx_or_level, "dataset", None), "level", ctx_or_level)
+    return t("county_noun" if level == "county" else "city_noun", lang)
+
+
+def lt(key: str, ctx, **fmt) -> str:
+    """``t`` with the county variant of a text (key ``<key>_county``) at county level."""
+    return t(_at_level(key, ctx.dataset), ctx.lang, **fmt)
 
 
 def group_caption(ctx: Context) -> str:
     """The peer group as every page names it: "浙江省 · 11 个城市" / "Zhejiang · 11 cities"
     (Markdown-safe: a province name can come from an uploaded units file)."""
     name = group_name(ctx.dataset, ctx.selections, ctx.lang)
-    return t("group_caption", ctx.lang, group=name, n=len(ctx.members))
+    return lt("group_caption", ctx, group=name, n=len(ctx.members))
 
 
 def setup() -> Context:
     """Draw the sidebar, sync the URL and return the context (see module docstring)."""
+    level = st.session_state.get("level")
+    if level not in state.LEVELS:  # the session's first run: the link's (checked by parse)
+        level = state._first(st.query_params.get("level", state.LEVELS[0]))
+        level = level if level in state.LEVELS else state.LEVELS[0]
     try:
-        dataset = loaders.current_dataset()
+        dataset = loaders.current_dataset(level)
     except ValidationError as err:  # the bundled files are broken: say so, don't crash
         st.error(f"The bundled data could not be loaded / 内置数据无法读取:\n\n{md(err)}")
         st.stop()
@@ -97,6 +129,7 @@ def setup() -> Context:
     if first_run:
         _init_from_link(dataset, options, link=st.session_state.get("_dataset_key") is None)
         st.session_state["_dataset_key"] = dataset.key
+        st.session_state["level"] = dataset.level
 
     lang = _sidebar(dataset, options)
     selections = {}
@@ -117,7 +150,7 @@ def setup() -> Context:
         if usable and fallback["group"] != selections["group"]:
             selections, members = fallback, fallback_members
             message = t(
-                "group_too_small_shown",
+                _at_level("group_too_small_shown", dataset),
                 lang,
                 group=asked,
                 n=ranked,
@@ -127,7 +160,7 @@ def setup() -> Context:
         else:  # nothing better to show: say so, and show what there is (unranked)
             message = t("group_cannot_rank", lang, group=asked, n=ranked, least=loaders.MIN_RANKED)
         if st.session_state.get("group") == "custom":
-            message += " " + t("group_too_small_custom", lang)
+            message += " " + t(_at_level("group_too_small_custom", dataset), lang)
         st.warning(message, icon=":material/group_off:")
     config = loaders.config_for(selections)
     _write_link(selections, options)
@@ -136,6 +169,21 @@ def setup() -> Context:
     except ValidationError as err:  # refused before any page renders, with the reason
         _refused(err, lang)
         st.stop()
+    if build.years and selections["year"] not in build.years:
+        # a county group without 2010 rows (docs/METHODS.md): show its year, and say so
+        shown = max(build.years)
+        st.session_state["_link_notices"] = [
+            *st.session_state.get("_link_notices", []),
+            t(
+                "year_not_in_group",
+                lang,
+                group=group_name(dataset, selections, lang),
+                year=selections["year"],
+                shown=shown,
+            ),
+        ]
+        st.session_state["year"] = shown
+        st.rerun()
     ctx = Context(lang, selections, dataset, options, build)
     st.session_state[_CTX] = ctx
     build_notice(ctx)
@@ -184,6 +232,9 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
     if not prov_asked:  # chosen when the province group is: that of the city then in view
         st.session_state["prov"] = None
         values["prov"] = default_province(dataset, options)
+    if not ("parent" in params and not any(n.key == "parent" for n in notices)):
+        st.session_state["parent"] = None  # chosen with its group: the city in view
+        values["parent"] = default_parent(dataset, options)
     lang = values["lang"]
     wording = "bad_param" if link else "selection_unavailable"
     messages = []
@@ -197,7 +248,7 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
             members = loaders.members_for(dataset, {"group": "province", "prov": n.value})
             messages.append(
                 t(
-                    "province_too_small",
+                    _at_level("province_too_small", dataset),
                     lang,
                     value=_province_label(dataset, n.value, lang),
                     n=loaders.ranked_count(dataset, members),
@@ -209,8 +260,10 @@ def _init_from_link(dataset: loaders.Dataset, options: state.Options, link: bool
         default = n.default
         if n.key == "prov":
             default = _province_label(dataset, str(values["prov"]), lang)
+        elif n.key == "parent":  # the city whose counties are shown, by name
+            default = names_map(_cities(), lang).get(str(values["parent"]), str(values["parent"]))
         elif n.default in options.groups:  # a group code: name it
-            default = t(f"group_{n.default}", lang)
+            default = t(_at_level(f"group_{n.default}", dataset), lang)
         messages.append(t(wording, lang, key=n.key, value=n.value, default=default))
     if unknown:
         messages.append(t("unknown_param", lang, keys=", ".join(unknown)))
@@ -232,7 +285,7 @@ def _members_notices(
         kept = [a for a in dict.fromkeys(asked) if a in options.adcodes]
         out.append(
             t(
-                "group_too_small_shown",
+                _at_level("group_too_small_shown", dataset),
                 lang,
                 group=t("group_custom", lang),
                 n=loaders.ranked_count(dataset, kept),
@@ -253,7 +306,11 @@ def _current_params() -> dict[str, str]:
         value = st.session_state.get(key)
         if value is None or value == [] or value == ():
             continue
-        if (key == "prov" and group != "province") or (key == "members" and group != "custom"):
+        if (
+            (key == "prov" and group not in ("province", "ccity_prov"))
+            or (key == "members" and group != "custom")
+            or (key == "parent" and group != "citycounties")
+        ):
             continue
         if key == "w":  # the lab's weights: (code, weight) pairs, linked as D1:5,D2:0
             out[key] = ",".join(f"{c}:{v:g}" for c, v in value)
@@ -279,32 +336,50 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
     for message in st.session_state.pop("_link_notices", []):
         st.warning(message, icon=":material/link_off:")
 
+    if len(options.levels) > 1:
+        _level_widget(sb, options, lang)
+    county = dataset.level == "county"
     _bound(
         sb.selectbox,
         "group",
         t("peer_group", lang),
         options.groups,
-        lambda g: t(f"group_{g}", lang),
+        lambda g: t(
+            f"group_{g}_county" if county and f"group_{g}_county" in STRINGS else f"group_{g}", lang
+        ),
         lang,
         options.default("group"),
     )
     group = st.session_state.get("group")
-    if group == "province":
+    if group == "citycounties":
+        cities = names_map(_cities(), lang)
+        _bound(
+            sb.selectbox,
+            "parent",
+            t("parent_city", lang),
+            options.parents,
+            lambda a: cities.get(a, a),
+            lang,
+            default_parent(dataset, options),
+        )
+    if group in ("province", "ccity_prov"):
+        provinces = options.cc_provinces if group == "ccity_prov" else options.provinces
+        default = default_province(dataset, options)
         _bound(
             sb.selectbox,
             "prov",
             t("province", lang),
-            options.provinces,
+            provinces,
             lambda p: _province_label(dataset, p, lang),
             lang,
-            default_province(dataset, options),
+            default if default in provinces else provinces[0],
         )
     elif group == "custom":
         names = names_map(dataset.units, lang)
         _bound(
             sb.multiselect,
             "members",
-            t("custom_members", lang),
+            t(_at_level("custom_members", dataset), lang),
             sorted(options.adcodes),
             lambda a: names.get(a, a),
             lang,
@@ -338,6 +413,77 @@ def _sidebar(dataset: loaders.Dataset, options: state.Options) -> str:
     sb.caption(f"{t('data_source', lang)}: {md(dataset.label(lang))}")
     sb.caption(t("share_link", lang))
     return lang
+
+
+def _level_widget(sb, options: state.Options, lang: str) -> None:
+    """The level switch (城市 / 区县): a change goes through :func:`switch_level`, so each level
+    keeps its own peer group and page choices."""
+    widget_key = f"_w_level_{lang}"
+    level = st.session_state.get("level") or options.default("level")
+    if st.session_state.get(widget_key) != level:
+        st.session_state[widget_key] = level
+    sb.segmented_control(
+        t("unit_level", lang),
+        options.levels,
+        key=widget_key,
+        format_func=lambda v: t(f"unit_level_{v}", lang),
+        required=True,
+        on_change=lambda: switch_level(st.session_state[widget_key] or level),
+    )
+
+
+#: What each level keeps of its own when the user switches level (peer group and the pages'
+#: unit choices: a county adcode means nothing at the city level).
+LEVEL_KEYS = ("group", "prov", "parent", "members", "city", "cities", "peer", "find")
+
+
+def switch_level(level: str, **values: object) -> None:
+    """Change the level: remember the level left's group and unit choices, bring back the
+    new level's (its defaults on a first visit), then set ``values`` (a drill-down's group and
+    city). Streamlit callbacks run before the rerun, so setup sees the new level at once."""
+    old = st.session_state.get("level") or state.LEVELS[0]
+    saved = st.session_state.setdefault("_level_saved", {})
+    if level != old:
+        if old == "city":  # the county level's first group: the counties of this city
+            st.session_state["_city_in_view"] = st.session_state.get("city")
+        saved[old] = {k: st.session_state.get(k) for k in LEVEL_KEYS}
+        for key in LEVEL_KEYS:
+            st.session_state[key] = saved.get(level, {}).get(key)
+    st.session_state["level"] = level
+    for key, value in values.items():
+        st.session_state[key] = value
+
+
+def default_parent(dataset: loaders.Dataset, options: state.Options) -> str:
+    """The city whose counties the county-level group shows first: the city in view (the
+    city page's choice, or the city of the county in view), if its counties can be ranked;
+    else the first of the YRD 27 cities offered (上海市); else the first offered city."""
+    pending = st.session_state.get("_link_page_params", {})
+    parents = set(options.parents)
+    city_of = dict(
+        zip(
+            dataset.units["adcode"].astype(str),
+            dataset.units.get("city_adcode", dataset.units["adcode"]).astype(str),
+            strict=True,
+        )
+    )
+    for adcode in (
+        st.session_state.get("_city_in_view"),
+        st.session_state.get("city"),
+        pending.get("city"),
+    ):
+        for candidate in (adcode, city_of.get(str(adcode))):
+            if candidate in parents:
+                return str(candidate)
+    yrd = (
+        set(_cities().loc[_cities().get("yrd27", 0) == 1, "adcode"].astype(str))
+        if "yrd27" in _cities().columns
+        else set()
+    )
+    for parent in options.parents:
+        if parent in yrd:
+            return parent
+    return str(options.default("parent"))
 
 
 def _bound(
@@ -388,6 +534,12 @@ def default_province(dataset: loaders.Dataset, options: state.Options) -> str:
     pending = st.session_state.get("_link_page_params", {})
     for adcode in (st.session_state.get("city"), pending.get("city")):
         province = loaders.province_of(dataset, adcode)
+        if province in options.provinces:
+            return province
+    if dataset.level == "county":  # the province of the city the session last looked at
+        province = loaders.province_of(
+            loaders.bundled_dataset("city"), st.session_state.get("_city_in_view")
+        )
         if province in options.provinces:
             return province
     return str(options.default("prov"))
@@ -572,8 +724,8 @@ def apply_recipe(dataset: loaders.Dataset, options: state.Options, payload: byte
         recipe = Recipe.from_json(payload, source=name)
     except ValidationError as err:
         return False, ("recipe_unreadable", {"reason": "; ".join(p.message for p in err.problems)})
-    if recipe.level != "city":
-        return False, ("recipe_level", {"level": recipe.level})
+    if recipe.level != dataset.level:
+        return False, (_at_level("recipe_level", dataset), {"level": recipe.level})
     selections = {key: st.session_state.get(key, options.default(key)) for key in state.SHARED_KEYS}
     spec = recipe.group or ""
     if spec in options.groups and spec not in ("province", "custom"):
@@ -612,3 +764,72 @@ def apply_recipe(dataset: loaders.Dataset, options: state.Options, payload: byte
         "recipe_applied_renamed" if renamed else "recipe_applied",
         {"key": build.key[:12]},
     )
+
+
+def drill_links(ctx: Context, adcode: str) -> None:
+    """The drill-down between the levels, under a profile's name: a city's profile opens the
+    ranking of its counties (county level, group = the city's counties); a county's profile
+    opens its city's profile (city level). The language, year and methods stay; each level
+    gets back its own other choices (:func:`switch_level`)."""
+    if ctx.dataset.level == "city" and "county" in ctx.options.levels:
+        counties = loaders.bundled_dataset("county")
+        name = names_map(ctx.dataset.units, ctx.lang).get(adcode, adcode)
+        if adcode not in loaders.options_for(counties).parents:
+            st.caption(t("drill_none", ctx.lang, city=name))
+            return
+        if st.button(
+            t("drill_down", ctx.lang),
+            icon=":material/account_tree:",
+            help=t("drill_down_help", ctx.lang, city=name),
+            key="_drill_down",
+        ):
+            switch_level("county", group="citycounties", parent=adcode, find=None)
+            st.switch_page("pages/rankings.py")
+    elif ctx.dataset.level == "county":
+        units = ctx.dataset.units.set_index(ctx.dataset.units["adcode"].astype(str))
+        if adcode not in units.index:
+            return
+        row = units.loc[adcode]
+        cities = names_map(_cities(), ctx.lang)
+        parent = str(row.get("city_adcode", "") or "")
+        city = cities.get(parent, str(row.get("city_zh", "") or "—"))
+        en = ctx.lang == "en"
+        st.caption(
+            t(
+                "county_type",
+                ctx.lang,
+                type=row.get("type_en" if en else "type", ""),
+                city=city,
+                province=row.get("province_en" if en else "province_zh", ""),
+            )
+        )
+        if parent in cities and st.button(
+            t("back_to_city", ctx.lang, city=city),
+            icon=":material/arrow_upward:",
+            help=t("back_to_city_help", ctx.lang, city=city),
+            key="_drill_up",
+        ):
+            switch_level("city", city=parent)
+            _group_with(parent)
+            st.switch_page("pages/city.py")
+
+
+def _group_with(city: str) -> None:
+    """After a drill-up: keep the city level's own group if it has the city, else show the
+    city's province (else all cities), so that its profile opens (the sidebar shows it)."""
+    dataset = loaders.bundled_dataset("city")
+    options = loaders.options_for(dataset)
+    chosen = {
+        k: st.session_state.get(k) or options.default(k)
+        for k in ("group", "prov", "parent", "members")
+    }
+    try:
+        if city in loaders.members_for(dataset, chosen):
+            return
+    except ValidationError:
+        pass
+    province = loaders.province_of(dataset, city)
+    if province in options.provinces:
+        st.session_state["group"], st.session_state["prov"] = "province", province
+    else:
+        st.session_state["group"] = "all"

@@ -659,6 +659,132 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_shift": ("排名：默认方案与当前方案", "Ranks: the default build against yours"),
     "chart_intervals": ("排名区间（第 5–95 百分位）", "Rank intervals (5th–95th percentile)"),
     "chart_of": ("{name}：{chart}", "{name}: {chart}"),  # 上海市：得分构成 / 人才活力指数：地图
+    # --- county-ui
+    # Texts of the county level (区县): the level switch, its peer groups, the drill-down, and
+    # the county variants (`<key>_county`, chosen by ui.context.lt) of texts that name the units.
+    "unit_level": ("分析层级", "Level"),
+    "unit_level_city": ("城市", "City"),
+    "unit_level_county": ("区县", "County"),
+    "city_noun": ("城市", "cities"),
+    "county_noun": ("区县", "counties"),
+    "parent_city": ("所属城市", "City"),
+    "group_citycounties": ("某市下辖区县", "Counties of a city"),
+    "group_citycounties_of": ("{city}下辖区县", "Counties of {city}"),
+    "group_ccity_prov": ("某省县级市", "County-level cities of a province"),
+    "group_ccity_prov_of": ("{province}县级市", "County-level cities of {province}"),
+    "group_ccity_all": ("全国县级市", "All county-level cities"),
+    "group_yrd27_county": ("长三角中心区 27 城的区县", "Counties of the YRD central 27 cities"),
+    "group_all_county": ("全国所有区县", "All counties"),
+    "group_province_county": ("按省份（全部区县）", "One province (all counties)"),
+    "group_caption_county": ("{group} · {n} 个区县", "{group} · {n} counties"),
+    "year_not_in_group": (
+        "“{group}”没有 {year} 年数据（区县 2010 年数据的范围见方法说明），现显示 {shown} 年。",
+        "“{group}” has no {year} data (which counties have 2010 data: see the methods), so {shown} is shown.",
+    ),
+    "drill_down": ("查看下辖区县排名", "Rank its counties"),
+    "drill_down_help": (
+        "切换到区县层级，比较范围为{city}下辖区县，并打开排名。",
+        "Switches to the county level with the counties of {city} as the peer group and opens the rankings.",
+    ),
+    "drill_none": (
+        "{city}没有可单独排名的下辖区县。",
+        "{city} has no counties that can be ranked as a group.",
+    ),
+    "back_to_city": ("返回所属城市：{city}", "Back to its city: {city}"),
+    "back_to_city_help": (
+        "切换回城市层级并打开{city}的城市画像。",
+        "Switches back to the city level and opens the profile of {city}.",
+    ),
+    "county_type": (
+        "类型：{type} · 所属城市：{city} · {province}",
+        "Type: {type} · City: {city} · {province}",
+    ),
+    "already_first_county": ("该区县已排名第一。", "This county already ranks first."),
+    "city_county": ("区县", "County"),
+    "download_brief_county": ("下载区县简报（PDF）", "Download the county brief (PDF)"),
+    "nearest_peers_county": ("最相似的区县", "Nearest peers"),
+    "no_index_city_county": (
+        "该区县在所选年份没有指数得分（数据缺失），因此无法计算排名提升。",
+        "This county has no index score in the chosen year (its data are missing), so there is no rank to improve.",
+    ),
+    "page_city_county": ("区县画像", "County profile"),
+    "peers_note_county": (
+        "相似度按各项指标的标准化得分（与雷达图同一标尺）计算：两区县在共同有数据的指标上得分差的均方根，即平均每项指标相差多少分；数值越小越相似。",
+        "Similarity is measured on the indicators' normalised scores (the radar's scale): the root mean square of the two counties' score differences over the indicators both have, i.e. by how many points they typically differ per indicator; smaller is more similar.",
+    ),
+    "what_if_caption_county": (
+        "目标值是单独改变该项指标（其他指标不变，整个指数重新计算）时达到目标名次所需的最小值；所需变化使用指标自身单位（百分比指标为百分点）。按“占组内极差”从小到大排列：例如 25% 表示所需变化相当于组内最高与最低区县差距的四分之一。“超出组内所有区县”表示目标值超过了组内任何区县的现有水平，不宜视为现实目标；“无法达到”表示即使超出组内最佳区县一个极差也不足以提升名次。",
+        "The target is the smallest value that reaches the target rank when only this indicator changes (all others unchanged, the whole index recomputed); the change is in the indicator's own unit (percentage points for a % share). Easiest first by share of the group's range: 25% means a change of a quarter of the gap between the group's highest and lowest county. “Beyond every county in the group” means no county of the group has such a value, so it is hardly a realistic target; “not reachable” means even a value one whole range beyond the group's best county does not lift the rank.",
+    ),
+    "wide_interval_note_county": (
+        "⚠ 该区县的排名区间异常宽：在不确定性分析中（权重和方法选择随机变动），它的排名变化比组内大多数区县都大，单一名次应谨慎解读。",
+        "⚠ This county's rank interval is unusually wide: when the weights and method choices are varied at random (uncertainty analysis), its rank moves far more than most counties' — read the single rank with care.",
+    ),
+    "choose_cities_county": ("选择 2–6 个区县", "Choose 2–6 counties"),
+    "choose_two_county": ("请至少选择两个区县。", "Choose at least two counties."),
+    "page_compare_county": ("区县对比", "Compare"),
+    "best_ranked_note_county": (
+        "图中为排名前 {k} 的区县；打开“显示全部”查看全部区县。",
+        "The chart shows the {k} best-ranked counties; “show all” shows every county.",
+    ),
+    "cities_moved_county": ("排名变化的区县", "Counties whose rank changed"),
+    "most_moved_note_county": (
+        "图中为排名变化最大的 {k} 个区县；打开“显示全部”查看全部区县。",
+        "The chart shows the {k} counties whose rank moved most; “show all” shows every county.",
+    ),
+    "show_all_cities_county": ("显示全部 {n} 个区县", "Show all {n} counties"),
+    "find_city_county": (
+        "查找区县（中文、英文或代码）",
+        "Find a county (Chinese, English or code)",
+    ),
+    "flagged_note_county": (
+        "数据覆盖后的 ⚠：该区县数据不足（未达到筛选规则），按设置仍参与排名，请谨慎解读。",
+        "⚠ after the coverage: this county has too little data (it fails the screening rule) but is ranked as configured; read its rank with care.",
+    ),
+    "ranking_click_note_county": (
+        "点击区县名称（或该行任一单元格）、条形图的条或地图上的区县，即可打开该区县画像。排名区间来自蒙特卡洛不确定性分析（权重扰动、标准化、汇总方法、异常值处理、剔除单个指标）。",
+        "Click a county's name (or any cell of its row), a bar or a county on the map to open that county's profile. Rank ranges come from a Monte Carlo uncertainty analysis (weight noise, normalisation, aggregation, outlier treatment, dropping one indicator).",
+    ),
+    "show_all_bars_county": ("显示全部 {n} 个区县", "Show all {n} counties"),
+    "top_bars_note_county": (
+        "图中为前 {top} 名（及查找的区县）；打开“显示全部”可在框内滚动查看全部 {n} 个区县。",
+        "The chart shows the top {top} (and the county you found); “show all” lists all {n} in a scrolling box.",
+    ),
+    "wide_note_county": (
+        "排名区间后的 ⚠：区间异常宽——该区县的名次对方法选择特别敏感（区间宽度是组内的离群值，且跨越至少四分之一的名次）。",
+        "⚠ after a rank range: unusually wide — this county's rank depends strongly on the method choices (its interval is an outlier among the group's and spans at least a quarter of the ranks).",
+    ),
+    "cities_unit_county": ("个区县", "counties"),
+    "n_units_county": ("区县数", "Counties"),
+    "custom_members_county": ("选择区县", "Choose counties"),
+    "not_in_group_county": (
+        "{value} 不在当前比较范围内，已改选其他区县。",
+        "{value} is not in the current peer group; another county is shown.",
+    ),
+    "some_not_in_group_county": (
+        "部分区县不在当前比较范围内，已移除。",
+        "Some counties are not in the current peer group and were removed.",
+    ),
+    "too_many_choices_county": (
+        "最多可选 {n} 个区县，已保留前 {n} 个。请先移除一个区县再添加。",
+        "At most {n} counties; the first {n} are kept. Remove one before adding another.",
+    ),
+    "group_too_small_shown_county": (
+        "所选比较范围“{group}”只有 {n} 个可排名的区县（至少需要 {least} 个），现显示“{shown}”。",
+        "The chosen peer group “{group}” has too few rankable counties ({n}; at least {least} are needed); showing “{shown}” instead.",
+    ),
+    "group_too_small_custom_county": (
+        "在侧边栏“选择区县”中选择至少 2 个区县即可使用自定义范围。",
+        "Choose at least 2 counties under “Choose counties” in the sidebar to use a custom group.",
+    ),
+    "province_too_small_county": (
+        "{value} 只有 {n} 个可排名的区县，无法单独组成比较范围（至少需要 {least} 个）；现显示 {shown}。",
+        "{value} has too few rankable counties to form a peer group on its own ({n}; at least {least} are needed); showing {shown} instead.",
+    ),
+    "recipe_level_county": (
+        "该方案针对“{level}”层级的数据，本页为区县层级（侧边栏可切换层级）。",
+        "This recipe is for the level “{level}”; this view is at county level (switch the level in the sidebar).",
+    ),
 }
 
 

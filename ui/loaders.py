@@ -29,7 +29,7 @@ import indicators
 from indicators import Build, Config, Framework, Result
 from indicators.download import INTERVAL_DRAWS, INTERVAL_SEED
 from indicators.recipe import Recipe
-from indicators.tables import BUNDLED_SOURCE
+from indicators.tables import BUNDLED_COUNTY_SOURCE, BUNDLED_SOURCE
 from ui import state, upload_worker
 from ui.state import Options
 
@@ -51,6 +51,7 @@ class Dataset:
     notes: pd.DataFrame | None = None  # why values are missing (data/missing_notes.csv)
     geo_url: str | None = None  # the boundaries as a URL the browser loads once (see _publish_geo)
     messages: tuple[str, ...] = ()  # what the upload's validation noted (shown on the Data page)
+    level: str = "city"  # "city" or "county" (state.LEVELS); an upload is one level: "city"
     source: str = ""  # the builds' source name (part of their identity); default label_en
     #: where data, framework and units came from, for recipes: "bundled" or the file's name
     inputs: tuple[tuple[str, str], ...] = (
@@ -63,31 +64,44 @@ class Dataset:
         return self.label_en if lang == "en" else self.label_zh
 
 
+def bundled_dataset(level: str = "city") -> Dataset:
+    """The committed census-derived tables of a level (``"city"``: 337 prefecture-level units;
+    ``"county"``: 2,989 county-level units), the framework, the missing-value notes and the
+    boundaries (cached per level)."""
+    if level not in state.LEVELS:
+        raise ValueError(f"unknown level {level!r}")
+    return _bundled(level)
+
+
 @st.cache_resource(show_spinner=False)
-def bundled_dataset() -> Dataset:
-    """The committed census-derived tables, the framework and the city boundaries."""
-    paths = indicators.default_paths()
+def _bundled(level: str) -> Dataset:
+    paths = indicators.default_paths(level)
     framework = indicators.load_framework(paths["framework"])
     data = indicators.load_data(paths["data"], framework=framework)
     units = indicators.load_units(paths["units"])
     geo_path = Path(paths["geo"])
-    notes_path = ROOT / "data" / "missing_notes.csv"
+    notes_path = Path(paths.get("notes", ROOT / "data" / "missing_notes.csv"))
     notes = (
         pd.read_csv(notes_path, dtype={"adcode": str, "year": "Int64"})
         if notes_path.exists()
         else None
     )
-    geo_url = _publish_geo(geo_path) if geo_path.exists() else None
+    if level == "county":
+        geo_url = _publish_county_geo(geo_path) if geo_path.is_dir() else None
+        labels = ("内置普查数据（区县）", "Bundled census data (counties)")
+    else:
+        geo_url = _publish_geo(geo_path) if geo_path.exists() else None
+        labels = ("内置普查数据", "Bundled census data")
     return Dataset(
-        "bundled",
+        "bundled" if level == "city" else f"bundled:{level}",
         framework,
         data,
         units,
-        "内置普查数据",
-        "Bundled census data",
+        *labels,
         notes,
         geo_url,
-        source=BUNDLED_SOURCE,
+        source=BUNDLED_SOURCE if level == "city" else BUNDLED_COUNTY_SOURCE,
+        level=level,
     )
 
 
@@ -114,6 +128,43 @@ def _publish_geo(source: Path) -> str | None:
         return None
 
 
+STATIC_COUNTY_GEO = STATIC_GEO.parent / "counties"
+COUNTY_GEO_URL = "/app/static/geo/counties/"
+
+
+def _publish_county_geo(folder: Path) -> str | None:
+    """Serve the county boundaries (one file per province, ``<2-digit code>.geojson``) like
+    the city file; returns the folder's URL, or None if that fails. A map loads only the
+    provinces its group needs (:func:`group_geo_url`)."""
+    try:
+        for source in sorted(folder.glob("*.geojson")):
+            payload = source.read_bytes()
+            target = STATIC_COUNTY_GEO / source.name
+            if not target.exists() or target.read_bytes() != payload:
+                _write_atomic(target, payload)
+        return COUNTY_GEO_URL
+    except OSError:
+        return None
+
+
+def _county_features(provinces: tuple[str, ...]) -> dict[str, bytes]:
+    """The served county boundaries of the given provinces (2-digit codes) by feature id."""
+    features: dict[str, bytes] = {}
+    for code in provinces:
+        path = STATIC_COUNTY_GEO / f"{code}.geojson"
+        if path.exists():
+            stat = path.stat()
+            features.update(
+                _geo_features_of(str(path), _file_digest(str(path), stat.st_mtime_ns, stat.st_size))
+            )
+    return features
+
+
+def _provinces_of(members) -> tuple[str, ...]:
+    """The 2-digit province codes of adcodes (the file names of the county boundaries)."""
+    return tuple(sorted({str(a)[:2] for a in members}))
+
+
 def _write_atomic(path: Path, payload: bytes) -> None:
     """Write via a temporary file and rename: a concurrent reader never sees half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -122,7 +173,7 @@ def _write_atomic(path: Path, payload: bytes) -> None:
     tmp.replace(path)
 
 
-@st.cache_resource(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _file_digest(path: str, mtime_ns: int, size: int) -> str:
     """SHA-256 prefix of a file, recomputed only when its size or modification time change."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16]
@@ -135,6 +186,12 @@ _FEATURE_ID = re.compile(rb'^\{"geometry":.*?"id":"([^"]+)"')
 def _geo_features(digest: str) -> dict[str, bytes]:
     """The served boundaries by feature id, read once per file version (``digest``)."""
     return split_features(STATIC_GEO.read_bytes())
+
+
+@st.cache_resource(show_spinner=False, max_entries=40)
+def _geo_features_of(path: str, digest: str) -> dict[str, bytes]:
+    """A served boundary file's features by id, read once per file version (``digest``)."""
+    return split_features(Path(path).read_bytes())
 
 
 def split_features(payload: bytes) -> dict[str, bytes]:
@@ -192,6 +249,8 @@ def group_geo_url(dataset: Dataset, members: tuple[str, ...]) -> str | None:
     """
     if dataset.geo_url is None:
         return None
+    if dataset.level == "county":
+        return _county_group_geo_url(tuple(sorted(members)))
     try:
         stat = STATIC_GEO.stat()
         digest = _file_digest(str(STATIC_GEO), stat.st_mtime_ns, stat.st_size)
@@ -200,10 +259,35 @@ def group_geo_url(dataset: Dataset, members: tuple[str, ...]) -> str | None:
         return dataset.geo_url  # the full file still draws the same map
 
 
-def current_dataset() -> Dataset:
-    """The session's uploaded dataset if there is one, else the bundled one."""
+@st.cache_data(show_spinner=False, max_entries=CACHE_ENTRIES, ttl=CACHE_TTL_S)
+def _county_group_geo_url(members: tuple[str, ...]) -> str | None:
+    """The county boundaries of just the group's units, from the files of the provinces its
+    members lie in (a province's counties: one file's subset; the YRD 27 cities' counties:
+    three provinces and Shanghai). Named by the source files' digests and the members."""
+    provinces = _provinces_of(members)
+    features = _county_features(provinces)
+    chosen = [features[a] for a in members if a in features]
+    if not chosen:
+        return None
+    digests = []
+    for code in provinces:
+        path = STATIC_COUNTY_GEO / f"{code}.geojson"
+        if path.exists():
+            stat = path.stat()
+            digests.append(_file_digest(str(path), stat.st_mtime_ns, stat.st_size))
+    key = hashlib.sha256(f"county|{','.join(digests)}|{','.join(members)}".encode()).hexdigest()
+    path = STATIC_GROUPS / f"{key[:20]}.geojson"
+    if not path.exists():
+        collection = b'{"type":"FeatureCollection","features":[\n' + b",\n".join(chosen)
+        _write_atomic(path, collection + b"\n]}\n")
+        _prune(STATIC_GROUPS, MAX_GROUP_FILES)
+    return f"/app/static/geo/groups/{key[:20]}.geojson"
+
+
+def current_dataset(level: str = "city") -> Dataset:
+    """The session's uploaded dataset if there is one, else the bundled one of ``level``."""
     uploaded = st.session_state.get("uploaded_dataset")
-    return uploaded if isinstance(uploaded, Dataset) else bundled_dataset()
+    return uploaded if isinstance(uploaded, Dataset) else bundled_dataset(level)
 
 
 #: Fewest units a peer group must rank in every year: one unit has no one to be ranked against
@@ -238,10 +322,24 @@ def rankable_units(dataset: Dataset) -> dict[int, frozenset[str]]:
 
 
 def ranked_count(dataset: Dataset, members) -> int:
-    """How many of ``members`` can be ranked in the year with the fewest (0 without years)."""
+    """How many of ``members`` can be ranked in the year with the fewest, among the years the
+    group has data rows in (0 without years). A county group without 2010 rows (the counties
+    of 苏州市: see docs/METHODS.md, "2010") is a 2020 group, as its build is."""
     chosen = set(members)
-    per_year = rankable_units(dataset).values()
-    return min((len(chosen & units) for units in per_year), default=0)
+    present = _present(dataset.key, dataset)
+    rankable = rankable_units(dataset)
+    counts = [len(chosen & rankable[y]) for y, units in present.items() if chosen & units]
+    return min(counts, default=0)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=CACHE_TTL_S)
+def _present(key: str, _dataset: Dataset) -> dict[int, frozenset[str]]:
+    """Per year, the units with a data row."""
+    data = _dataset.data
+    return {
+        int(y): frozenset(data.loc[data["year"] == y, "adcode"].astype(str))
+        for y in data["year"].unique()
+    }
 
 
 def options_for(dataset: Dataset) -> Options:
@@ -273,13 +371,46 @@ def _options(key: str, _dataset: Dataset) -> Options:
             groups.append("province")
     groups.append("custom")
     fw = _dataset.framework
+    extra: dict = {}
+    if _dataset.level == "county":
+        extra = _county_options(_dataset, provinces)
+        groups = [g for g in state.COUNTY_GROUPS if g in extra["groups"]]
+        extra = {k: v for k, v in extra.items() if k != "groups"}
     return Options(
         years=tuple(sorted(int(y) for y in _dataset.data["year"].unique())),
         provinces=provinces,
         adcodes=frozenset(_dataset.data["adcode"].astype(str)),
         groups=tuple(groups),
         weights=tuple((d, float(fw.weight(d))) for d in fw.children(fw.root)),
+        levels=state.LEVELS if _dataset.key.startswith("bundled") else ("city",),
+        **extra,
     )
+
+
+def _county_options(dataset: Dataset, provinces: tuple[str, ...]) -> dict:
+    """County-level groups that can be ranked (at least :data:`MIN_RANKED` units): the cities
+    whose counties can (in the units table's order), the provinces with enough county-level
+    cities (县级市), and which of the county groups exist at all."""
+    units = dataset.units
+    by_city = units.dropna(subset=["city_adcode"]).groupby("city_adcode", sort=False)["adcode"]
+    parents = tuple(
+        str(c) for c, codes in by_city if ranked_count(dataset, codes.astype(str)) >= MIN_RANKED
+    )
+    ccity = units["type"].astype(str) == "县级市"
+    cc = units.loc[ccity]
+    cc_provinces = tuple(
+        p for p in provinces
+        if ranked_count(dataset, cc.loc[cc["province_zh"] == p, "adcode"].astype(str)) >= MIN_RANKED
+    )  # fmt: skip
+    groups = {"all", "custom"}
+    groups |= {"citycounties"} if parents else set()
+    groups |= {"province"} if provinces else set()
+    groups |= {"ccity_prov"} if cc_provinces else set()
+    if ranked_count(dataset, cc["adcode"].astype(str)) >= MIN_RANKED:
+        groups.add("ccity_all")
+    if "yrd27" in units.columns and units["yrd27"].astype(int).sum() >= MIN_RANKED:
+        groups.add("yrd27")
+    return {"groups": groups, "parents": parents, "cc_provinces": cc_provinces}
 
 
 def province_of_name(dataset: Dataset, name: str) -> str | None:
@@ -304,14 +435,24 @@ def province_of(dataset: Dataset, adcode: object) -> str | None:
 
 def members_for(dataset: Dataset, selections: dict) -> tuple[str, ...]:
     """The adcodes of the selected peer group."""
+    return tuple(indicators.select_units(dataset.units, group_spec(selections)))
+
+
+def group_spec(selections: dict) -> str:
+    """The peer group as an engine spec (``indicators.select_units``): ``yrd27``, a province,
+    the counties of a city (``city:320500``), county-level cities (``江苏省/县级市``), adcodes."""
     group = selections["group"]
     if group == "custom":
-        spec = ",".join(selections["members"])
-    elif group == "province":
-        spec = str(selections["prov"])
-    else:
-        spec = group
-    return tuple(indicators.select_units(dataset.units, spec))
+        return ",".join(selections["members"])
+    if group == "province":
+        return str(selections["prov"])
+    if group == "citycounties":
+        return f"city:{selections['parent']}"
+    if group == "ccity_prov":
+        return f"{selections['prov']}/县级市"
+    if group == "ccity_all":
+        return "all/县级市"
+    return str(group)
 
 
 def config_for(selections: dict) -> Config:
@@ -395,12 +536,15 @@ def rank_intervals(result: Result) -> tuple[pd.DataFrame | None, str | None]:
     return (None, reason) if ua is None else (ua.ranks, None)
 
 
-def city_summary(result: Result, adcode: str, year: int, lang: str, group: str, intervals) -> str:
-    """The profile's plain-language paragraph (:func:`indicators.summary.city_summary`)."""
+def city_summary(
+    result: Result, adcode: str, year: int, lang: str, group: str, intervals, noun=None
+) -> str:
+    """The profile's plain-language paragraph (:func:`indicators.summary.city_summary`;
+    ``noun`` the units' kind, e.g. 区县 / counties)."""
     from indicators.summary import city_summary as summarise
     from indicators.summary import summary_separator
 
-    sentences = summarise(result, adcode, year, lang, group=group, intervals=intervals)
+    sentences = summarise(result, adcode, year, lang, group=group, intervals=intervals, noun=noun)
     return summary_separator(lang).join(sentences)
 
 
@@ -465,9 +609,14 @@ def recipe_of(build: Build, dataset: Dataset, selections: dict) -> Recipe:
     custom), the year shown, and where the data came from."""
     from indicators.recipe import recipe_for
 
-    group = selections["group"]
-    spec = str(selections["prov"]) if group == "province" else str(group)
-    return recipe_for(build, group=spec, year=int(selections["year"]), inputs=dict(dataset.inputs))
+    spec = group_spec(selections) if selections["group"] != "custom" else "custom"
+    return recipe_for(
+        build,
+        group=spec,
+        year=int(selections["year"]),
+        inputs=dict(dataset.inputs),
+        level=dataset.level,
+    )
 
 
 def upload_key(files: dict[str, object]) -> str:
@@ -565,6 +714,9 @@ def without_boundary(dataset: Dataset, members: tuple[str, ...]) -> int:
     """How many of ``members`` have no boundary in the dataset's map (0 without a map)."""
     if dataset.geo_url is None:
         return 0
+    if dataset.level == "county":
+        features = _county_features(_provinces_of(members))
+        return sum(a not in features for a in members)
     try:
         stat = STATIC_GEO.stat()
         features = _geo_features(_file_digest(str(STATIC_GEO), stat.st_mtime_ns, stat.st_size))

@@ -20,12 +20,19 @@ _BY_URL = {p.url: p for p in METHOD_PARAMS}
 
 # URL keys of the shared selections, in the order they appear in a link. ``w`` holds the
 # dimension weights chosen in the lab (``w=D1:5,D2:0``): part of the build every page shows.
-SHARED_KEYS = ("lang", "group", "prov", "members", "year", *_BY_URL, "w")
+# ``level`` is the unit level (city or county: a dataset each); ``parent`` the city whose
+# counties form the county-level group ``citycounties``.
+SHARED_KEYS = ("lang", "level", "group", "prov", "parent", "members", "year", *_BY_URL, "w")
 # URL keys that pages own (read with ``parse_list``/``parse_choice`` by the page itself).
 PAGE_KEYS = ("city", "cities", "peer", "metric", "view", "find")
 #: Highest relative weight a lab slider offers (steps of 0.5 from 0).
 MAX_WEIGHT = 5.0
 GROUPS = ("yrd27", "yrd41", "all", "province", "custom")
+#: The unit levels, the default first (``indicators.tables.LEVELS``).
+LEVELS = ("city", "county")
+#: Peer groups of the county level, the default first: the counties of a city, of a province,
+#: of the YRD 27 cities, the county-level cities (县级市) of a province or of China.
+COUNTY_GROUPS = ("citycounties", "province", "yrd27", "ccity_prov", "ccity_all", "all", "custom")
 MAX_PARAM_LENGTH = 2000  # longer values are refused outright (a link is not a data channel)
 
 
@@ -39,6 +46,12 @@ class Options:
     groups: tuple[str, ...] = GROUPS
     #: The dimensions the lab weighs (children of the index) with their framework weights.
     weights: tuple[tuple[str, float], ...] = ()
+    #: The levels the data source offers (an upload has its own units: one level).
+    levels: tuple[str, ...] = ("city",)
+    #: County level: the cities whose counties can be ranked as a group (adcodes).
+    parents: tuple[str, ...] = ()
+    #: County level: the provinces with enough rankable county-level cities (县级市).
+    cc_provinces: tuple[str, ...] = ()
 
     def default(self, key: str) -> object:
         """Default value of a shared selection (a method's is its ``Config()`` default)."""
@@ -46,6 +59,8 @@ class Options:
             return getattr(Config(), _BY_URL[key].name)
         base = {
             "lang": DEFAULT_LANG,
+            "level": LEVELS[0],
+            "parent": self.parents[0] if self.parents else "",
             "group": self.groups[0],
             "prov": self.provinces[0] if self.provinces else "",
             "members": (),
@@ -64,6 +79,8 @@ class Options:
             return tuple(_BY_URL[key].constraint.options)
         return {
             "lang": LANGS,
+            "level": self.levels,
+            "parent": self.parents,
             "group": self.groups,
             "prov": self.provinces,
             "year": self.years,
@@ -179,6 +196,10 @@ def serialise(values: Mapping[str, object], options: Options) -> dict[str, str]:
         value = values.get(key, options.default(key))
         if key == "prov":  # always named: the default province depends on the city in view
             if values.get("group") == "province" and value:
+                out[key] = str(value)
+            continue
+        if key == "parent":  # always named with its group, like the province
+            if values.get("group") == "citycounties" and value:
                 out[key] = str(value)
             continue
         if key == "members":

@@ -25,6 +25,17 @@ def names_map(units: pd.DataFrame, lang: str) -> dict[str, str]:
             for adcode, name in zip(units["adcode"], units[column], strict=True):
                 if isinstance(name, str) and name.strip():
                     out[str(adcode)] = name
+    city = "city_en" if lang == "en" else "city_zh"
+    if city in units.columns:  # county level: 鼓楼区 is a district of 南京, 徐州, 福州 and 开封
+        seen = pd.Series(out)
+        repeated = set(seen[seen.duplicated(keep=False)].index)
+        cities = dict(zip(units["adcode"].astype(str), units[city], strict=True))
+        for adcode in repeated:
+            parent = cities.get(adcode)
+            if isinstance(parent, str) and parent.strip() and parent != out[adcode]:
+                out[adcode] = (
+                    f"{out[adcode]} ({parent})" if lang == "en" else f"{out[adcode]}（{parent}）"
+                )
     return out
 
 
@@ -322,14 +333,16 @@ def absent_indicators(result, framework: Framework, year: int, lang: str) -> str
     )
 
 
-def peers_table(peers: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+def peers_table(
+    peers: pd.DataFrame, names: dict[str, str], lang: str, head: str | None = None
+) -> pd.DataFrame:
     """Nearest peers with their typical difference per indicator (``rms`` of
     :func:`indicators.analysis.nearest_peers`, in score points) and their index rank."""
     from ui.i18n import t
 
     out = pd.DataFrame(
         {
-            t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
+            head or t("city", lang): peers["adcode"].map(names).fillna(peers["adcode"]),
             t("peer_gap", lang): [_fixed(v, 1) for v in peers["rms"]],
         }
     )
@@ -692,11 +705,14 @@ def column_labels(framework: Framework, columns, lang: str) -> dict[str, tuple[s
     return out
 
 
-def with_names(frame: pd.DataFrame, names: dict[str, str], lang: str) -> pd.DataFrame:
+def with_names(
+    frame: pd.DataFrame, names: dict[str, str], lang: str, head: str | None = None
+) -> pd.DataFrame:
+    """The frame with the units' names after the adcode, under ``head`` (default 城市 / City)."""
     from ui.i18n import t
 
     out = frame.copy()
-    out.insert(1, t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
+    out.insert(1, head or t("city", lang), out["adcode"].map(names).fillna(out["adcode"]))
     return out
 
 
