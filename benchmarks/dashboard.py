@@ -22,6 +22,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -246,7 +247,7 @@ def _shown(page, url: str) -> float:
     return time.perf_counter() - t0
 
 
-def navigation(runs: int) -> None:
+def navigation(runs: int, level: str = "city") -> None:
     """Warm server, warm browser: time from navigating to a page (a link opened in the same
     tab) until its content is shown (title, script finished, every chart drawn), for every page
     and both the YRD 27 and all cities. Interleaved with the same navigation to a bare
@@ -271,9 +272,16 @@ def navigation(runs: int) -> None:
         try:
             wait_healthy(proc, url)
             wait_healthy(base_proc, base_url)
-            for group, target in (("yrd27", 2.0), ("all", 3.0)):
+            if level == "city":
+                views = [(g, f"group={g}", t) for g, t in (("yrd27", 2.0), ("all", 3.0))]
+            else:  # every county of a province; target 4 s (issue 13)
+                views = [
+                    (g, f"level=county&group=province&prov={quote(g)}", 4.0)
+                    for g, _ in COUNTY_GROUPS
+                ]
+            for group, query, target in views:
                 for name in PAGES:
-                    link = f"{url}/{name}?group={group}"
+                    link = f"{url}/{name}?{query}"
                     _shown(page, link)  # warm-up: caches and the browser's code
                     _shown(page, f"{base_url}/")
                     times, base = [], []
@@ -285,6 +293,7 @@ def navigation(runs: int) -> None:
                         json.dumps(
                             {
                                 "benchmark": "navigation_to_content",
+                                "level": level,
                                 "page": name,
                                 "group": group,
                                 "runs": runs,
@@ -314,7 +323,8 @@ if __name__ == "__main__":
         "--level",
         choices=("city", "county"),
         default="city",
-        help="reruns of every page for the county level (all counties of 江苏省 and 四川省)",
+        help="reruns and navigation of every page at county level (all counties of 江苏省 and "
+        "四川省)",
     )
     parser.add_argument("--only", choices=("reruns", "cold", "slider", "nav"), help="one part only")
     ns = parser.parse_args()
@@ -326,4 +336,4 @@ if __name__ == "__main__":
     if not ns.no_browser and ns.only in (None, "slider"):
         slider(ns.runs)
     if not ns.no_browser and ns.only in (None, "nav"):
-        navigation(ns.runs)
+        navigation(ns.runs, ns.level)
