@@ -81,7 +81,8 @@ def test_links_and_sidebar_offer_exactly_the_declared_method_settings():
     from ui import state
 
     url = {p.url for p in PARAMETERS if p.url}
-    assert set(state.SHARED_KEYS) - {"lang", "group", "prov", "members", "year", "w"} == url
+    views = {"lang", "level", "group", "prov", "parent", "members", "year", "w"}
+    assert set(state.SHARED_KEYS) - views == url
     for lang, position in (("zh", 0), ("en", 1)):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         at.query_params["lang"] = lang
