@@ -11,6 +11,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apps import open_page
 from ui import vega_charts as vega_charts_module
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,15 +32,7 @@ def _fresh_caches():
     yield
 
 
-def run(page: str | None = None, params: dict | None = None, timeout: int = 60) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=timeout)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+run = open_page  # tests/apps.py: the page opened with link parameters, no exception
 
 
 def chart(at: AppTest, key: str) -> dict:

@@ -10,6 +10,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apps import fresh_caches, open_page
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(
     not (ROOT / "data" / "counties.csv").exists(), reason="data/counties.csv not built yet"
@@ -20,22 +22,11 @@ SUZHOU = COUNTIES.loc[COUNTIES["city_adcode"] == "320500", "adcode"]
 PROVINCE = {"level": "county", "group": "province", "prov": "江苏省"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+_fresh_caches = pytest.fixture(autouse=True)(fresh_caches)
 
 
 def run(page: str | None = None, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, params, timeout=120)
 
 
 def texts(at: AppTest) -> str:

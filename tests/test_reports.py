@@ -316,7 +316,9 @@ def _view(census, result, group="yrd27", prov="", lang="zh"):
     from types import SimpleNamespace
 
     data, fw, units = census
-    dataset = SimpleNamespace(units=units, label=lambda lg: "数据集" if lg == "zh" else "dataset")
+    dataset = SimpleNamespace(
+        level="city", units=units, label=lambda lg: "数据集" if lg == "zh" else "dataset"
+    )
     selections = {"group": group, "prov": prov, "year": 2020}
     return SimpleNamespace(
         lang=lang, selections=selections, dataset=dataset, members=result.build.members, year=2020

@@ -13,6 +13,8 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.apps import fresh_caches, open_page
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(
     not (ROOT / "data" / "cities.csv").exists(), reason="data/cities.csv not built yet"
@@ -21,22 +23,11 @@ SIX = "310000,330100,320500,340100,320100,330200"  # Shanghai, Hangzhou, Suzhou,
 OKABE_ITO = {"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"}
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+_fresh_caches = pytest.fixture(autouse=True)(fresh_caches)
 
 
 def run(page: str | None = None, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, params, timeout=120)
 
 
 def plotly(at: AppTest, key: str) -> dict:

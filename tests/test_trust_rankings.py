@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 import indicators
 from indicators import Config
+from tests.apps import fresh_caches, open_page
 from ui import views
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -31,22 +31,11 @@ pytestmark = pytest.mark.skipif(
 SANSHA = "460300"
 
 
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield
+_fresh_caches = pytest.fixture(autouse=True)(fresh_caches)
 
 
 def run(params: dict | None = None, page: str | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=90)
-    for key, value in (params or {}).items():
-        at.query_params[key] = value
-    at.run()
-    if page is not None:
-        at.switch_page(f"pages/{page}.py").run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
+    return open_page(page, params, timeout=90)
 
 
 def main_warnings(at: AppTest) -> str:
