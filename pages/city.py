@@ -51,7 +51,9 @@ def as_markdown(frame: pd.DataFrame) -> pd.DataFrame:
 # 3. Headline: screening first (an unranked city must not look ranked), then the numbers
 # the name in the page's language only (the other language's name is in the other interface)
 st.header(md(names.get(adcode, adcode)), anchor=False)
-context.drill_links(ctx, adcode)  # 查看下辖区县排名 / 返回所属城市
+# one row of actions: the drill-down between the levels and the printable one-page brief
+drill, brief = st.columns(2)
+context.drill_links(ctx, adcode, where=drill)  # 查看下辖区县排名 / 返回所属城市
 coverage = (
     t("coverage_value", lang).format(present=screen["present"], total=screen["total"])
     if screen
@@ -97,9 +99,9 @@ if not excluded:  # an excluded unit's banner above already says why it is not r
     st.markdown(md(summary))
 reason = reports.unavailable(lang)
 if reason:
-    st.caption(reason)
+    brief.caption(reason)
 else:
-    st.download_button(
+    brief.download_button(
         context.lt("download_brief", ctx),
         data=reports.brief_data(ctx, result, adcode),
         file_name=reports.brief_file_name(ctx, adcode),
@@ -214,8 +216,11 @@ if len(years) > 1:
         column_config={c: st.column_config.Column(alignment="right") for c in change.columns[1:]},
     )
     absent = views.absent_indicators(result, fw, years[0], lang)
-    st.caption(t("change_note", lang, year=years[0], absent=absent or "—"))
-    st.caption(t("change_sign_note", lang))
+    st.caption(
+        t("change_note", lang, year=years[0], absent=absent or "—")
+        + " "
+        + t("change_sign_note", lang)
+    )
 
 # 7. Nearest peers
 st.subheader(context.lt("nearest_peers", ctx))

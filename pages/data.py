@@ -86,26 +86,6 @@ cols[3].download_button(
 )
 st.caption(t("download_note", lang, year=year))
 
-# 3b. Load a recipe: the peer group, year, methods and weights of a saved build
-notice = st.session_state.pop("_recipe_notice", None)
-if notice is not None:  # after the rerun that applied it
-    st.success(t(notice[0], lang, **notice[1]), icon=":material/check:")
-with st.expander(t("recipe_title", lang), icon=":material/receipt_long:"):
-    st.markdown(t("recipe_help", lang))
-    recipe_file = st.file_uploader(t("recipe_upload", lang), type=["json"], key="up_recipe")
-    if st.button(t("recipe_apply", lang), disabled=recipe_file is None, key="apply_recipe"):
-        ok, (key, fields) = context.apply_recipe(
-            ctx.dataset, ctx.options, recipe_file.getvalue(), str(recipe_file.name)
-        )
-        if ok:
-            st.session_state["_recipe_notice"] = (key, fields)
-            st.rerun()
-        if key == "recipe_other_data":
-            fields = {
-                "parts": t("list_sep", lang).join(t(f"part_{p}", lang) for p in fields["parts"])
-            }
-        st.error(t(key, lang, **fields), icon=":material/block:")
-
 # 4. Upload your own data
 st.subheader(t("upload_title", lang))
 st.markdown(t("upload_help", lang))
@@ -152,3 +132,23 @@ if isinstance(st.session_state.get("uploaded_dataset"), loaders.Dataset):
     if st.button(t("back_to_bundled", lang)):
         del st.session_state["uploaded_dataset"]
         st.rerun()
+
+# 5. Load a recipe: the peer group, year, methods and weights of a saved build
+notice = st.session_state.pop("_recipe_notice", None)
+if notice is not None:  # after the rerun that applied it
+    st.success(t(notice[0], lang, **notice[1]), icon=":material/check:")
+with st.expander(t("recipe_title", lang), icon=":material/receipt_long:"):
+    st.markdown(t("recipe_help", lang))
+    recipe_file = st.file_uploader(t("recipe_upload", lang), type=["json"], key="up_recipe")
+    if st.button(t("recipe_apply", lang), disabled=recipe_file is None, key="apply_recipe"):
+        ok, (key, fields) = context.apply_recipe(
+            ctx.dataset, ctx.options, recipe_file.getvalue(), str(recipe_file.name)
+        )
+        if ok:
+            st.session_state["_recipe_notice"] = (key, fields)
+            st.rerun()
+        if key == "recipe_other_data":
+            fields = {
+                "parts": t("list_sep", lang).join(t(f"part_{p}", lang) for p in fields["parts"])
+            }
+        st.error(t(key, lang, **fields), icon=":material/block:")

@@ -330,7 +330,7 @@ else:
             x_title=fw.name(metric, lang),
             highlight=found,
         )
-        with st.container(height=640) if many else st.container():
+        with st.container(height=480) if many else st.container():
             st.vega_lite_chart(spec=dumbbell, width="stretch", key="dumbbell")
         chart_export.export_buttons(
             dumbbell,

@@ -766,7 +766,7 @@ def apply_recipe(dataset: loaders.Dataset, options: state.Options, payload: byte
     )
 
 
-def drill_links(ctx: Context, adcode: str) -> None:
+def drill_links(ctx: Context, adcode: str, where=st) -> None:
     """The drill-down between the levels, under a profile's name: a city's profile opens the
     ranking of its counties (county level, group = the city's counties); a county's profile
     opens its city's profile (city level). The language, year and methods stay; each level
@@ -775,9 +775,9 @@ def drill_links(ctx: Context, adcode: str) -> None:
         counties = loaders.bundled_dataset("county")
         name = names_map(ctx.dataset.units, ctx.lang).get(adcode, adcode)
         if adcode not in loaders.options_for(counties).parents:
-            st.caption(t("drill_none", ctx.lang, city=name))
+            where.caption(t("drill_none", ctx.lang, city=name))
             return
-        if st.button(
+        if where.button(
             t("drill_down", ctx.lang),
             icon=":material/account_tree:",
             help=t("drill_down_help", ctx.lang, city=name),
@@ -794,7 +794,7 @@ def drill_links(ctx: Context, adcode: str) -> None:
         parent = str(row.get("city_adcode", "") or "")
         city = cities.get(parent, str(row.get("city_zh", "") or "—"))
         en = ctx.lang == "en"
-        st.caption(
+        where.caption(
             t(
                 "county_type",
                 ctx.lang,
@@ -803,7 +803,7 @@ def drill_links(ctx: Context, adcode: str) -> None:
                 province=row.get("province_en" if en else "province_zh", ""),
             )
         )
-        if parent in cities and st.button(
+        if parent in cities and where.button(
             t("back_to_city", ctx.lang, city=city),
             icon=":material/arrow_upward:",
             help=t("back_to_city_help", ctx.lang, city=city),

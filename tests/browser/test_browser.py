@@ -77,7 +77,7 @@ def test_rankings_and_language_switch(server, page):
     # marks; the map has none until the locally served boundaries have loaded)
     charts = page.locator('[data-testid="stVegaLiteChart"]')
     assert charts.count() == 3
-    assert charts.nth(0).locator(".mark-rect path").count() == 27  # one bar per city
+    assert charts.nth(0).locator(".mark-rect path").count() == 15  # the top 15 bars (TOP_BARS)
     assert charts.nth(1).locator(".mark-shape path").count() == 27  # one shape per city
     assert page.locator('[data-testid="stPlotlyChart"]').count() == 0  # no Plotly on page one
     shot(page, "rankings_zh")

@@ -29,7 +29,7 @@ LINKS = [
     ("/?norm=mailto:x@evil.example&agg=xmpp:y@evil.example", True),
     ("/city?city=a@evil.example&lang=en", True),
     ("/compare?cities=https://evil.example,www.evil.example", False),
-    ("/lab?w=https://evil.example:1", False),
+    ("/lab?w=https://evil.example:1", True),  # the weights are a shared selection: named
     ("/?https://evil.example=1&www.evil.example=2", True),
 ]
 
